@@ -1,0 +1,8 @@
+// (Artifact)-[:DERIVED_FROM]->(Artifact) lineage edges.
+UNWIND $rows AS r
+MATCH (a:Artifact {id: r.from})
+MATCH (b:Artifact {id: r.to})
+OPTIONAL MATCH (a)-[old:DERIVED_FROM]->(b)
+WITH a, b, old IS NULL AS isNew
+MERGE (a)-[:DERIVED_FROM]->(b)
+RETURN sum(CASE WHEN isNew THEN 1 ELSE 0 END) AS created

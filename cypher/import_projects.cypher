@@ -1,0 +1,7 @@
+// Upsert Project nodes by id; returns how many were new.
+UNWIND $rows AS r
+OPTIONAL MATCH (old:Project {id: r.id})
+WITH r, old IS NULL AS isNew
+MERGE (n:Project {id: r.id})
+SET n += r.props
+RETURN sum(CASE WHEN isNew THEN 1 ELSE 0 END) AS created

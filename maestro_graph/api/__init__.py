@@ -1,0 +1,1 @@
+"""The HTTP surface: the GraphQL API (Strawberry) on a small Starlette app."""

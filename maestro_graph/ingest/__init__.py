@@ -1,0 +1,1 @@
+"""Importers: the JSONL interchange format now; git, CI and MLflow importers come later."""

@@ -1,0 +1,78 @@
+"""Write the graph as JSONL in the interchange format, so `import` of the result rebuilds it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+from maestro_graph.model import OUTCOME_FIELDS
+from maestro_graph.store.port import GraphStore
+
+PAGE = 5000
+INTERNAL = {"embedding", "tagsText"}
+EDGE_KINDS = {"MEMBER_OF": "membership", "USED": "usage", "DERIVED_FROM": "lineage", "NEW_VERSION_OF": "lineage"}
+
+
+async def _pages(store: GraphStore, statement: str) -> AsyncIterator[dict[str, Any]]:
+    skip = 0
+    while True:
+        rows = await store.read(statement, {"skip": skip, "limit": PAGE})
+        for row in rows:
+            yield row
+        if len(rows) < PAGE:
+            return
+        skip += PAGE
+
+
+def _unflatten(kind: str, props: dict[str, Any]) -> dict[str, Any]:
+    """Stored properties -> a JSONL record: metadata back to top-level keys, outcome regrouped."""
+    rec: dict[str, Any] = {"kind": kind}
+    meta = props.get("metadata")
+    if isinstance(meta, str):
+        rec.update(json.loads(meta))
+    outcome = {k: props[k] for k in OUTCOME_FIELDS if k in props}
+    for key, value in props.items():
+        if key in INTERNAL or key == "metadata" or (kind == "project" and key in outcome):
+            continue
+        rec[key] = value
+    if kind == "project" and outcome:
+        rec["outcome"] = outcome
+    return rec
+
+
+def _edge(row: dict[str, Any]) -> dict[str, Any]:
+    kind = EDGE_KINDS[row["type"]]
+    props = row["props"]
+    if kind == "membership":
+        return {"kind": kind, "person": row["source"], "project": row["target"], **props}
+    if kind == "usage":
+        rec = {"kind": kind, "project": row["source"], "artifact": row["target"], **props}
+        if "impact" in rec:
+            rec["score"] = rec.pop("impact")
+        return rec
+    return {"kind": kind, "from": row["source"], "to": row["target"], "type": row["type"]}
+
+
+async def export_file(store: GraphStore, path: Path, *, progress: Callable[[int], None] | None = None) -> int:
+    """Nodes first, then edges, then metrics: the order `import` needs. Returns lines written."""
+    count = 0
+    with path.open("w", encoding="utf-8") as out:
+        def emit(rec: dict[str, Any]) -> None:
+            nonlocal count
+            out.write(json.dumps(rec, sort_keys=True) + "\n")
+            count += 1
+            if progress:
+                progress(1)
+
+        for kind, statement in (("person", "export_persons"), ("project", "export_projects"), ("artifact", "export_artifacts")):
+            async for row in _pages(store, statement):
+                emit(_unflatten(kind, row["props"]))
+        async for row in _pages(store, "export_edges"):
+            emit(_edge(row))
+        async for row in _pages(store, "export_metrics"):
+            rec = _unflatten("metric", row["props"])
+            rec["project"] = rec.pop("projectId", row["project"])
+            emit(rec)
+    return count

@@ -1,0 +1,174 @@
+"""The FalkorDB adapter of the graph store port (embedded by default, or external).
+
+Uses `falkordb.asyncio` over a redis connection pool. Read statements go through
+`GRAPH.RO_QUERY`, so they can never write even if a statement file is wrong. FalkorDB runs
+each query atomically, which is what makes `write` and each `batch` chunk all-or-nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from falkordb.asyncio import FalkorDB
+from redis.asyncio import BlockingConnectionPool
+from redis.asyncio.connection import UnixDomainSocketConnection
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from maestro_graph.errors import Conflict, StoreUnavailable
+from maestro_graph.store.port import Params, Row
+from maestro_graph.store.statements import Statements
+from maestro_graph.store.values import plain
+
+UNIQUE_ID_LABELS = ("Project", "Artifact", "Person", "Metric", "Prediction")
+_ALREADY = ("already indexed", "already exists", "attribute is already indexed")
+
+
+class StoreQueryError(RuntimeError):
+    """A statement the store rejected: a bug in a cypher/ file, never shown to clients."""
+
+
+def _raise_for(exc: Exception, name: str) -> None:
+    if isinstance(exc, (RedisConnectionError, RedisTimeoutError, OSError)):
+        raise StoreUnavailable("the graph store is unavailable") from exc
+    if isinstance(exc, ResponseError) and "unique constraint violation" in str(exc):
+        raise Conflict("a node with this id already exists") from exc
+    raise StoreQueryError(f"statement {name!r} failed: {exc}") from exc
+
+
+class FalkorDBStore:
+    dialect = "falkordb"
+
+    def __init__(self, db: FalkorDB, pool: BlockingConnectionPool, graph: str, *, timeout_s: float = 30.0) -> None:
+        self._db = db
+        self._pool = pool
+        self.graph = graph
+        self.timeout_ms = int(timeout_s * 1000)
+        self.statements = Statements.load(self.dialect)
+
+    @classmethod
+    def connect(
+        cls,
+        *,
+        socket_path: str | None = None,
+        url: str | None = None,
+        graph: str,
+        pool_size: int = 16,
+        timeout_s: float = 30.0,
+    ) -> FalkorDBStore:
+        """Connect over a unix socket (the embedded server) or a redis:// URL (an external one)."""
+        if socket_path:
+            pool = BlockingConnectionPool(
+                connection_class=UnixDomainSocketConnection,
+                path=socket_path,
+                max_connections=pool_size,
+                timeout=timeout_s,
+                decode_responses=True,
+            )
+        elif url:
+            pool = BlockingConnectionPool.from_url(url, max_connections=pool_size, timeout=timeout_s, decode_responses=True)
+        else:
+            raise ValueError("FalkorDBStore needs a socket path or a URL")
+        return cls(FalkorDB(connection_pool=pool), pool, graph, timeout_s=timeout_s)
+
+    def for_graph(self, graph: str) -> FalkorDBStore:
+        view = object.__new__(FalkorDBStore)
+        view.__dict__.update(self.__dict__)
+        view.graph = graph
+        return view
+
+    async def _run(self, name: str, params: Params | None, graph: str | None, read_only: bool) -> list[Row]:
+        g = self._db.select_graph(graph or self.graph)
+        text = self.statements[name]
+        try:
+            run = g.ro_query if read_only else g.query
+            result = await run(text, dict(params or {}), timeout=self.timeout_ms)
+        except Exception as exc:  # noqa: BLE001 - translated into the port's errors
+            _raise_for(exc, name)
+        columns = [h[1] if isinstance(h, (list, tuple)) else h for h in result.header]
+        return [dict(zip(columns, (plain(v) for v in row))) for row in result.result_set]
+
+    async def read(self, name: str, params: Params | None = None, *, graph: str | None = None) -> list[Row]:
+        return await self._run(name, params, graph, read_only=True)
+
+    async def write(self, name: str, params: Params | None = None, *, graph: str | None = None) -> list[Row]:
+        return await self._run(name, params, graph, read_only=False)
+
+    async def batch(
+        self, name: str, rows: Sequence[Mapping[str, Any]], *, batch_size: int, graph: str | None = None
+    ) -> int:
+        for start in range(0, len(rows), batch_size):
+            await self._run(name, {"rows": list(rows[start : start + batch_size])}, graph, read_only=False)
+        return len(rows)
+
+    async def bootstrap(self, *, graph: str | None = None) -> None:
+        """Indexes first (a unique constraint needs an exact-match index), then constraints."""
+        name = graph or self.graph
+        g = self._db.select_graph(name)
+        for statement in self.statements.ddl():
+            try:
+                await g.query(statement)
+            except ResponseError as exc:
+                if not any(s in str(exc) for s in _ALREADY):
+                    raise StoreQueryError(f"schema statement failed: {exc}") from exc
+        await self._wait_indexes(g)
+        existing = {(c["label"], tuple(c["properties"])) for c in await g.list_constraints()}
+        for label in UNIQUE_ID_LABELS:
+            if (label, ("id",)) not in existing:
+                await self._db.connection.execute_command(
+                    "GRAPH.CONSTRAINT", "CREATE", name, "UNIQUE", "NODE", label, "PROPERTIES", 1, "id"
+                )
+        await self._wait_constraints(g)
+
+    async def _wait_indexes(self, g: Any, timeout_s: float = 60.0) -> None:
+        """Index creation returns before the index exists; wait until every one is operational."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
+        while loop.time() < deadline:
+            result = await g.ro_query("CALL db.indexes() YIELD status RETURN status")
+            if all(row[0] == "OPERATIONAL" for row in result.result_set):
+                return
+            await asyncio.sleep(0.05)
+        raise StoreUnavailable("indexes did not become operational in time")
+
+    async def _wait_constraints(self, g: Any, timeout_s: float = 60.0) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
+        while loop.time() < deadline:
+            if all(c["status"] == "OPERATIONAL" for c in await g.list_constraints()):
+                return
+            await asyncio.sleep(0.05)
+        raise StoreUnavailable("unique constraints did not become operational in time")
+
+    async def vector_search(
+        self, label: str, prop: str, vector: Sequence[float], k: int, *, graph: str | None = None
+    ) -> list[tuple[Row, float]]:
+        rows = await self.read(
+            "vector_search", {"label": label, "prop": prop, "vector": list(vector), "k": k}, graph=graph
+        )
+        return [(row["node"], row["score"]) for row in rows]
+
+    def fulltext_query(self, terms: Sequence[str]) -> str:
+        """RediSearch syntax: words AND-ed, the last one a prefix so search-as-you-type works."""
+        words = [t for t in terms if t]
+        if not words:
+            return ""
+        return " ".join(words[:-1] + [words[-1] + "*"])
+
+    async def drop_graph(self, graph: str) -> None:
+        try:
+            await self._db.select_graph(graph).delete()
+        except ResponseError:
+            pass  # an empty graph was never created
+
+    async def health(self) -> bool:
+        try:
+            return bool(await self._db.connection.ping())
+        except Exception:  # noqa: BLE001 - health answers, it does not raise
+            return False
+
+    async def close(self) -> None:
+        await self._pool.disconnect()
