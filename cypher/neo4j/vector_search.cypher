@@ -1,4 +1,6 @@
 // k nearest nodes by cosine similarity; index names follow schema.cypher (label_embedding).
+// Neo4j scores cosine as (1 + cos) / 2 in [0, 1]; 2 * score - 1 gives back the cosine in
+// [-1, 1], the same scale FalkorDB's 1 - distance has, so callers see one meaning of `score`.
 CALL db.index.vector.queryNodes(toLower($label) + '_' + $prop, $k, $vector) YIELD node, score
-RETURN properties(node) AS node, score
+RETURN properties(node) AS node, 2.0 * score - 1.0 AS score
 ORDER BY score DESC

@@ -1,0 +1,9 @@
+// Make a person a member of a project (creating the person when a name is given); idempotent.
+MATCH (p:Project {id: $projectId})
+OPTIONAL MATCH (known:Person {id: $personId})
+WITH p, known WHERE known IS NOT NULL OR $name IS NOT NULL
+MERGE (u:Person {id: $personId})
+ON CREATE SET u.name = $name, u.role = $role, u.skills = []
+MERGE (u)-[m:MEMBER_OF]->(p)
+SET m.role = coalesce($role, m.role), m.since = coalesce(m.since, $now)
+RETURN properties(p) AS project

@@ -1,0 +1,6 @@
+// What each artifact was derived from, up to $depth hops (the pattern caps at 3), with paths.
+UNWIND $ids AS aid
+MATCH path = (:Artifact {id: aid})-[:DERIVED_FROM*1..3]->(b:Artifact)
+WHERE length(path) <= $depth
+RETURN aid AS id, properties(b) AS node, length(path) AS depth, [n IN nodes(path) | n.id] AS path
+ORDER BY id, depth, b.name, b.id

@@ -1,0 +1,7 @@
+// Record that a project used an artifact in a context; idempotent per project+artifact+context.
+MATCH (p:Project {id: $projectId})
+MATCH (a:Artifact {id: $artifactId})
+MERGE (p)-[u:USED {context: $context}]->(a)
+ON CREATE SET u.at = $now
+SET u.impact = coalesce($impact, u.impact)
+RETURN properties(p) AS project

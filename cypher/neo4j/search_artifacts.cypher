@@ -1,0 +1,11 @@
+// Full-text search over artifact name, description and tags, filtered and paged.
+// $text is Lucene syntax from Neo4jStore.fulltext_query; the index is `artifact_text` (schema.cypher).
+CALL db.index.fulltext.queryNodes('artifact_text', $text) YIELD node, score
+WITH node AS a, score
+WHERE ($type IS NULL OR a.artifactType = $type) AND all(t IN $tags WHERE t IN a.tags)
+OPTIONAL MATCH (:Project)-[u:USED]->(a)
+WITH a, score, avg(u.impact) AS impact, count(u) AS uses
+WHERE $minImpact IS NULL OR impact >= $minImpact
+WITH a, score, impact, uses ORDER BY score DESC, impact DESC, a.name, a.id
+WITH collect({node: properties(a), score: score, impact: impact, uses: uses}) AS rows
+RETURN size(rows) AS total, rows[$skip..($skip + $limit)] AS page

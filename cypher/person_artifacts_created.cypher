@@ -1,0 +1,6 @@
+// Artifacts each person created; batched.
+UNWIND $ids AS uid
+MATCH (:Person {id: uid})-[:CREATED]->(a:Artifact)
+WITH uid, a ORDER BY a.name, a.version, a.id
+WITH uid, collect({node: properties(a)}) AS rows
+RETURN uid AS id, size(rows) AS total, rows[$skip..($skip + $limit)] AS page

@@ -1,0 +1,29 @@
+// One page of projects matching a compiled `where` (see service/filters.py), plus the total.
+// $leaves: predicates evaluated per node; $dnf: OR of ANDs of (leaf index, negated) literals.
+// Each comprehension needs its own alias: FalkorDB 4 returns [] for a reused one.
+// Relationship lists are only built when a leaf needs them ($needUsed, $needMembers).
+MATCH (p:Project)
+WITH p,
+     CASE WHEN $needUsed THEN [(p)-[:USED]->(a:Artifact) | a.id] ELSE [] END AS relA,
+     CASE WHEN $needUsed THEN [(p)-[:USED]->(a2:Artifact) | a2.name] ELSE [] END AS relAName,
+     CASE WHEN $needMembers THEN [(m:Person)-[:MEMBER_OF]->(p) | m.id] ELSE [] END AS relB,
+     CASE WHEN $needMembers THEN [(m2:Person)-[:MEMBER_OF]->(p) | m2.name] ELSE [] END AS relBName
+WITH p, [leaf IN $leaves | coalesce(CASE leaf.op
+        WHEN 'eq' THEN p[leaf.field] = leaf.value
+        WHEN 'in' THEN p[leaf.field] IN leaf.values
+        WHEN 'gt' THEN p[leaf.field] > leaf.value
+        WHEN 'gte' THEN p[leaf.field] >= leaf.value
+        WHEN 'lt' THEN p[leaf.field] < leaf.value
+        WHEN 'lte' THEN p[leaf.field] <= leaf.value
+        WHEN 'contains' THEN toLower(p[leaf.sfield]) CONTAINS toLower(leaf.svalue)
+        WHEN 'has' THEN leaf.value IN p[leaf.lfield]
+        WHEN 'relA' THEN leaf.value IN relA
+        WHEN 'relAName' THEN leaf.value IN relAName
+        WHEN 'relB' THEN leaf.value IN relB
+        WHEN 'relBName' THEN leaf.value IN relBName
+     END, false)] AS r
+WHERE $matchAll OR any(c IN $dnf WHERE all(l IN c WHERE r[l.i] <> l.neg))
+WITH p ORDER BY CASE WHEN $desc THEN p[$orderField] END DESC,
+               CASE WHEN $desc THEN null ELSE p[$orderField] END ASC, p.id ASC
+WITH collect(p) AS matched
+RETURN size(matched) AS total, [x IN matched[$skip..($skip + $limit)] | properties(x)] AS page

@@ -1,0 +1,101 @@
+"""GraphQL over HTTP at `/graphql`: the Strawberry ASGI view, its context, and error masking.
+
+Errors a client can act on (bad input, unknown ids) carry `extensions.code` and `field`;
+anything else is logged and replaced by a generic message, so no stack trace, Cypher text or
+store detail ever reaches a client.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from graphql import GraphQLError
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Route
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
+
+from maestro_graph.api.context import Context, build_context
+from maestro_graph.api.schema import schema
+from maestro_graph.config import Settings
+from maestro_graph.errors import MaestroError
+
+log = logging.getLogger("maestro.api")
+
+EXAMPLE_QUERIES = """# Maestro Graph: a few questions to start from (Ctrl-Enter runs the one under the cursor).
+
+# Which artifacts did the successful classification projects use?
+query SuccessfulClassification {
+  projects(where: {problemClass: {eq: CLASSIFICATION}, success: {eq: true}}, first: 5,
+           orderBy: {field: SUCCESS_SCORE, direction: DESC}) {
+    totalCount
+    edges { node { name outcome { successScore durationDays }
+      artifacts(first: 5) { edges { context impact node { name version } } } } }
+  }
+}
+
+# Who worked on projects that used the transactions feature pipeline, and with which roles?
+query PipelineTeams {
+  projects(where: {usesArtifact: {name: "feature-pipeline-transactions"}}, first: 5) {
+    edges { node { name team { totalCount edges { role node { name } } } } }
+  }
+}
+
+# Search the music library, then look at an artifact's versions, lineage and companions.
+query Library {
+  searchArtifacts(query: "text encoder", first: 3) {
+    edges { score impactScore node { id name version
+      versions { edges { node { version } } }
+      lineage(direction: BOTH, depth: 3) { edges { depth path node { name } } }
+      coUsedWith(first: 3) { edges { count node { name } } } } }
+  }
+}
+"""
+
+
+def _format_error(error: GraphQLError) -> dict[str, Any]:
+    original = error.original_error
+    formatted: dict[str, Any] = {"message": error.message}
+    if error.path:
+        formatted["path"] = error.path
+    if isinstance(original, MaestroError):
+        formatted["message"] = original.message
+        formatted["extensions"] = {"code": original.code, "field": original.field}
+    elif original is not None:
+        log.error("unexpected error in %s", error.path, exc_info=original)
+        formatted["message"] = "internal error"
+        formatted["extensions"] = {"code": "INTERNAL"}
+    else:  # a validation or syntax error about the query itself: safe and useful to show
+        formatted["extensions"] = {"code": "GRAPHQL_VALIDATION_FAILED"}
+        if error.locations:
+            formatted["locations"] = [{"line": loc.line, "column": loc.column} for loc in error.locations]
+    return formatted
+
+
+class MaestroGraphQL(GraphQL):
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:  # type: ignore[override]
+        return build_context(request)  # type: ignore[arg-type]
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:  # type: ignore[override]
+        data: GraphQLHTTPResponse = {"data": result.data}
+        if result.errors:
+            data["errors"] = [_format_error(e) for e in result.errors]
+        return data
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:  # type: ignore[override]
+        html = re.sub(
+            r"const EXAMPLE_QUERY = `.*?`;",
+            lambda _: "const EXAMPLE_QUERY = `" + EXAMPLE_QUERIES.replace("`", "\\`") + "`;",
+            self.graphql_ide_html, count=1, flags=re.S,
+        )
+        return HTMLResponse(html.replace("Strawberry GraphiQL", "Maestro Graph · GraphiQL"))
+
+
+def graphql_routes(settings: Settings) -> list[Route]:
+    view = MaestroGraphQL(schema, graphql_ide="graphiql", allow_queries_via_get=False)
+    return [Route("/graphql", view, methods=["GET", "POST"])]

@@ -1,0 +1,79 @@
+"""Scalars, enums, paging and error types shared by every part of the schema."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import Enum
+from typing import Any, Generic, NewType, TypeVar
+
+import strawberry
+
+from maestro_graph import model
+from maestro_graph.service.pages import Page
+
+EpochMillis = strawberry.scalar(
+    NewType("EpochMillis", int),
+    serialize=int,
+    parse_value=int,
+    description="Milliseconds since 1970-01-01 UTC (what the store keeps; JSON numbers hold it exactly).",
+)
+
+ProblemClass = strawberry.enum(model.ProblemClass, description="The kind of ML problem a project solves.")
+ArtifactType = strawberry.enum(model.ArtifactType, description="What sort of reusable artifact this is.")
+ProjectStatus = strawberry.enum(model.ProjectStatus, description="Where a project is in its life.")
+
+
+@strawberry.enum
+class SortDirection(Enum):
+    ASC = "ASC"
+    DESC = "DESC"
+
+
+@strawberry.enum
+class ErrorCode(Enum):
+    INVALID_INPUT = "INVALID_INPUT"
+    NOT_FOUND = "NOT_FOUND"
+    CONFLICT = "CONFLICT"
+    FORBIDDEN = "FORBIDDEN"
+    STORE_UNAVAILABLE = "STORE_UNAVAILABLE"
+
+
+@strawberry.type(description="Why a mutation changed nothing.")
+class MutationError:
+    code: ErrorCode
+    message: str
+    field: str | None = None
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+E = TypeVar("E")
+
+
+@strawberry.type
+class Connection(Generic[E]):
+    """A Relay connection; `totalCount` is counted by the store, not by fetching every row."""
+
+    total_count: int
+    page_info: PageInfo
+    edges: list[E]
+
+    @classmethod
+    def of(cls, page: Page, make_edge: Callable[[str, dict[str, Any]], E]) -> Any:
+        edges = [make_edge(page.cursor(i), row) for i, row in enumerate(page.rows)]
+        return cls(
+            total_count=page.total,
+            page_info=PageInfo(
+                has_next_page=page.has_next,
+                has_previous_page=page.has_previous,
+                start_cursor=page.cursor(0) if page.rows else None,
+                end_cursor=page.cursor(len(page.rows) - 1) if page.rows else None,
+            ),
+            edges=edges,
+        )

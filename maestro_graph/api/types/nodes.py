@@ -1,0 +1,346 @@
+"""The graph's node types and their traversals. Resolvers only ask a DataLoader and wrap."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from typing import Any
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from maestro_graph.api.types.common import (
+    ArtifactType, Connection, EpochMillis, ProblemClass, ProjectStatus,
+)
+from maestro_graph.errors import InvalidInput
+from maestro_graph.service.pages import Page
+
+MAX_LINEAGE_DEPTH = 3
+
+
+def _meta(node: dict[str, Any]) -> Any:
+    raw = node.get("metadata")
+    return json.loads(raw) if isinstance(raw, str) else None
+
+
+@strawberry.enum
+class LineageDirection(Enum):
+    UPSTREAM = "UPSTREAM"
+    DOWNSTREAM = "DOWNSTREAM"
+    BOTH = "BOTH"
+
+
+@strawberry.type(description="What happened, once a project ended.")
+class Outcome:
+    success: bool | None
+    success_score: float | None
+    model_performance: float | None
+    business_impact: float | None
+    duration_days: float | None
+    cost_usd: float | None
+
+
+@strawberry.type
+class Metric:
+    id: strawberry.ID
+    project_id: str
+    type: str
+    value: float
+    at: EpochMillis  # type: ignore[valid-type]
+    source: str | None
+
+    @classmethod
+    def from_node(cls, n: dict[str, Any]) -> Metric:
+        return cls(id=n["id"], project_id=n["projectId"], type=n["type"], value=n["value"], at=n["at"], source=n.get("source"))
+
+
+@strawberry.type
+class Prediction:
+    id: strawberry.ID
+    model_version: str
+    created_at: EpochMillis  # type: ignore[valid-type]
+    success_probability: float | None
+    duration_days: float | None
+    cost_usd: float | None
+
+    @classmethod
+    def from_node(cls, n: dict[str, Any]) -> Prediction:
+        return cls(id=n["id"], model_version=n.get("modelVersion", ""), created_at=n.get("createdAt", 0),
+                   success_probability=n.get("successProbability"), duration_days=n.get("durationDays"),
+                   cost_usd=n.get("costUsd"))
+
+
+@strawberry.type
+class Project:
+    id: strawberry.ID
+    name: str
+    description: str | None
+    problem_class: ProblemClass  # type: ignore[valid-type]
+    complexity_score: int | None
+    status: ProjectStatus  # type: ignore[valid-type]
+    tags: list[str]
+    started_at: EpochMillis | None  # type: ignore[valid-type]
+    completed_at: EpochMillis | None  # type: ignore[valid-type]
+    outcome: Outcome | None
+    metadata: JSON | None
+
+    @classmethod
+    def from_node(cls, n: dict[str, Any]) -> Project:
+        known = "success" in n or "successScore" in n or "durationDays" in n or "costUsd" in n
+        return cls(
+            id=n["id"], name=n.get("name", ""), description=n.get("description"),
+            problem_class=ProblemClass(n.get("problemClass", "other")),
+            complexity_score=n.get("complexityScore"), status=ProjectStatus(n.get("status", "planned")),
+            tags=n.get("tags") or [], started_at=n.get("startedAt"), completed_at=n.get("completedAt"),
+            outcome=Outcome(
+                success=n.get("success"), success_score=n.get("successScore"),
+                model_performance=n.get("modelPerformance"), business_impact=n.get("businessImpact"),
+                duration_days=n.get("durationDays"), cost_usd=n.get("costUsd"),
+            ) if known else None,
+            metadata=_meta(n),
+        )
+
+    @strawberry.field(description="People on the project, with their role on it.")
+    async def team(self, info: Info, first: int | None = None, after: str | None = None) -> TeamConnection:
+        loaders = info.context.loaders
+        page: Page = await loaders.page("project_team", loaders.page_args(first, after)).load(self.id)
+        return TeamConnection.of(page, lambda c, r: MembershipEdge(
+            cursor=c, node=Person.from_node(r["node"]), role=r["edge"].get("role"), since=r["edge"].get("since")))
+
+    @strawberry.field(description="Artifacts the project used, with the context and impact of each use.")
+    async def artifacts(self, info: Info, first: int | None = None, after: str | None = None) -> ProjectArtifactConnection:
+        loaders = info.context.loaders
+        page = await loaders.page("project_artifacts", loaders.page_args(first, after)).load(self.id)
+        return ProjectArtifactConnection.of(page, lambda c, r: ProjectArtifactEdge(
+            cursor=c, node=Artifact.from_node(r["node"]), context=r["edge"].get("context"),
+            impact=r["edge"].get("impact"), at=r["edge"].get("at")))
+
+    @strawberry.field(description="Process metric points, oldest first; optionally one type, since a time.")
+    async def metrics(
+        self, info: Info, type: str | None = None, since: EpochMillis | None = None,  # type: ignore[valid-type]
+        first: int | None = None, after: str | None = None,
+    ) -> MetricConnection:
+        loaders = info.context.loaders
+        page = await loaders.page("project_metrics", loaders.page_args(first, after), type=type, since=since).load(self.id)
+        return MetricConnection.of(page, lambda c, r: MetricEdge(cursor=c, node=Metric.from_node(r["node"])))
+
+    @strawberry.field(description="What models predicted for this project, newest first (none until a model is trained).")
+    async def predictions(self, info: Info, first: int | None = None, after: str | None = None) -> PredictionConnection:
+        loaders = info.context.loaders
+        page = await loaders.page("project_predictions", loaders.page_args(first, after)).load(self.id)
+        return PredictionConnection.of(page, lambda c, r: PredictionEdge(cursor=c, node=Prediction.from_node(r["node"])))
+
+
+@strawberry.type
+class Artifact:
+    id: strawberry.ID
+    name: str
+    artifact_type: ArtifactType  # type: ignore[valid-type]
+    version: str
+    description: str | None
+    tags: list[str]
+    storage_path: str | None
+    created_by: str | None
+    metadata: JSON | None
+
+    @classmethod
+    def from_node(cls, n: dict[str, Any]) -> Artifact:
+        return cls(
+            id=n["id"], name=n.get("name", ""), artifact_type=ArtifactType(n.get("artifactType", "other")),
+            version=n.get("version", "1.0.0"), description=n.get("description"), tags=n.get("tags") or [],
+            storage_path=n.get("storagePath"), created_by=n.get("createdBy"), metadata=_meta(n),
+        )
+
+    @strawberry.field(description="How many times projects used this artifact.")
+    async def usage_count(self, info: Info) -> int:
+        return int((await info.context.loaders.impact().load(self.id))["usageCount"])
+
+    @strawberry.field(description="Mean impact recorded on this artifact's usages (0-1), null if never scored.")
+    async def impact_score(self, info: Info) -> float | None:
+        return (await info.context.loaders.impact().load(self.id))["impactScore"]
+
+    @strawberry.field(description="Projects that used this artifact.")
+    async def used_by(self, info: Info, first: int | None = None, after: str | None = None) -> ArtifactUsageConnection:
+        loaders = info.context.loaders
+        page = await loaders.page("artifact_used_by", loaders.page_args(first, after)).load(self.id)
+        return ArtifactUsageConnection.of(page, lambda c, r: ArtifactUsageEdge(
+            cursor=c, node=Project.from_node(r["node"]), context=r["edge"].get("context"),
+            impact=r["edge"].get("impact"), at=r["edge"].get("at")))
+
+    @strawberry.field(description="Artifacts most often used by the same projects, with how many projects.")
+    async def co_used_with(self, info: Info, first: int | None = None, after: str | None = None) -> CoUsedConnection:
+        loaders = info.context.loaders
+        page = await loaders.page("artifact_co_used", loaders.page_args(first, after)).load(self.id)
+        return CoUsedConnection.of(page, lambda c, r: CoUsedEdge(cursor=c, node=Artifact.from_node(r["node"]), count=r["count"]))
+
+    @strawberry.field(description="Every version of this artifact, newest first.")
+    async def versions(self, info: Info, first: int | None = None, after: str | None = None) -> ArtifactConnection:
+        loaders = info.context.loaders
+        nodes = await loaders.versions().load(self.id)
+        page = Page.of([{"node": n} for n in nodes], loaders.page_args(first, after))
+        return ArtifactConnection.of(page, lambda c, r: ArtifactEdge(cursor=c, node=Artifact.from_node(r["node"])))
+
+    @strawberry.field(description="DERIVED_FROM lineage up to `depth` hops (at most 3), each with its path of ids.")
+    async def lineage(
+        self, info: Info, direction: LineageDirection = LineageDirection.UPSTREAM, depth: int = 1,
+        first: int | None = None, after: str | None = None,
+    ) -> LineageConnection:
+        if not 1 <= depth <= MAX_LINEAGE_DEPTH:
+            raise InvalidInput(f"depth must be between 1 and {MAX_LINEAGE_DEPTH}", "depth")
+        loaders = info.context.loaders
+        rows = await loaders.lineage(direction.value, depth).load(self.id)
+        page = Page.of(rows, loaders.page_args(first, after))
+        return LineageConnection.of(page, lambda c, r: LineageEdge(
+            cursor=c, node=Artifact.from_node(r["node"]), depth=r["depth"], path=r["path"],
+            direction=LineageDirection(r["direction"])))
+
+
+@strawberry.type
+class Person:
+    id: strawberry.ID
+    name: str
+    role: str | None
+    skills: list[str]
+
+    @classmethod
+    def from_node(cls, n: dict[str, Any]) -> Person:
+        return cls(id=n["id"], name=n.get("name", ""), role=n.get("role"), skills=n.get("skills") or [])
+
+    @strawberry.field(description="Projects this person is a member of, newest first.")
+    async def projects(self, info: Info, first: int | None = None, after: str | None = None) -> PersonProjectConnection:
+        loaders = info.context.loaders
+        page = await loaders.page("person_projects", loaders.page_args(first, after)).load(self.id)
+        return PersonProjectConnection.of(page, lambda c, r: PersonProjectEdge(
+            cursor=c, node=Project.from_node(r["node"]), role=r["edge"].get("role"), since=r["edge"].get("since")))
+
+    @strawberry.field(description="Artifacts this person created.")
+    async def artifacts_created(self, info: Info, first: int | None = None, after: str | None = None) -> ArtifactConnection:
+        loaders = info.context.loaders
+        page = await loaders.page("person_artifacts_created", loaders.page_args(first, after)).load(self.id)
+        return ArtifactConnection.of(page, lambda c, r: ArtifactEdge(cursor=c, node=Artifact.from_node(r["node"])))
+
+
+# Edges carry the relationship's properties beside the node.
+@strawberry.type
+class ProjectEdge:
+    cursor: str
+    node: Project
+
+
+@strawberry.type
+class ArtifactEdge:
+    cursor: str
+    node: Artifact
+
+
+@strawberry.type
+class PredictionEdge:
+    cursor: str
+    node: Prediction
+
+
+@strawberry.type
+class MetricEdge:
+    cursor: str
+    node: Metric
+
+
+@strawberry.type(description="A team member: the person and their role on this project.")
+class MembershipEdge:
+    cursor: str
+    node: Person
+    role: str | None
+    since: EpochMillis | None  # type: ignore[valid-type]
+
+
+@strawberry.type(description="A project of a person, with their role on it.")
+class PersonProjectEdge:
+    cursor: str
+    node: Project
+    role: str | None
+    since: EpochMillis | None  # type: ignore[valid-type]
+
+
+@strawberry.type(description="An artifact a project used: the USED edge's context and impact.")
+class ProjectArtifactEdge:
+    cursor: str
+    node: Artifact
+    context: str | None
+    impact: float | None
+    at: EpochMillis | None  # type: ignore[valid-type]
+
+
+@strawberry.type(description="A project that used an artifact: the USED edge's context and impact.")
+class ArtifactUsageEdge:
+    cursor: str
+    node: Project
+    context: str | None
+    impact: float | None
+    at: EpochMillis | None  # type: ignore[valid-type]
+
+
+@strawberry.type(description="An artifact used together with another, and by how many projects.")
+class CoUsedEdge:
+    cursor: str
+    node: Artifact
+    count: int
+
+
+@strawberry.type(description="A lineage step: the artifact, how many hops away, and the ids along the way.")
+class LineageEdge:
+    cursor: str
+    node: Artifact
+    depth: int
+    path: list[str]
+    direction: LineageDirection
+
+
+@strawberry.type
+class ProjectConnection(Connection[ProjectEdge]):
+    pass
+
+
+@strawberry.type
+class ArtifactConnection(Connection[ArtifactEdge]):
+    pass
+
+
+@strawberry.type
+class MetricConnection(Connection[MetricEdge]):
+    pass
+
+
+@strawberry.type
+class TeamConnection(Connection[MembershipEdge]):
+    pass
+
+
+@strawberry.type
+class PersonProjectConnection(Connection[PersonProjectEdge]):
+    pass
+
+
+@strawberry.type
+class ProjectArtifactConnection(Connection[ProjectArtifactEdge]):
+    pass
+
+
+@strawberry.type
+class ArtifactUsageConnection(Connection[ArtifactUsageEdge]):
+    pass
+
+
+@strawberry.type
+class CoUsedConnection(Connection[CoUsedEdge]):
+    pass
+
+
+@strawberry.type
+class LineageConnection(Connection[LineageEdge]):
+    pass
+
+
+@strawberry.type
+class PredictionConnection(Connection[PredictionEdge]):
+    pass

@@ -1,0 +1,1 @@
+"""A deterministic synthetic demo organisation, with planted signal for the learning code."""

@@ -1,0 +1,92 @@
+"""Reads: nodes by id, filtered lists, and relationship pages batched over many parents.
+
+Every batched function takes a list of parent ids and answers for all of them in one store
+call; DataLoaders in the API use them so that a nested query costs one call per level.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from maestro_graph.model import version_key
+from maestro_graph.service.filters import ARTIFACTS, PROJECTS, Where, compile_where, order_params
+from maestro_graph.service.pages import Page, PageArgs
+from maestro_graph.store.port import GraphStore
+
+Node = dict[str, Any]
+LABEL_STATEMENTS = {"Project": "projects_by_id", "Artifact": "artifacts_by_id", "Person": "persons_by_id"}
+PAGE_STATEMENTS = {"Project": ("projects_page", PROJECTS), "Artifact": ("artifacts_page", ARTIFACTS)}
+
+
+async def nodes_by_id(store: GraphStore, label: str, ids: Sequence[str]) -> list[Node | None]:
+    """Nodes in the order of `ids`; None where an id is unknown (DataLoader contract)."""
+    rows = await store.read(LABEL_STATEMENTS[label], {"ids": list(ids)})
+    found = {row["id"]: row["node"] for row in rows}
+    return [found.get(i) for i in ids]
+
+
+async def list_nodes(
+    store: GraphStore, label: str, where: Where | None, order_field: str, descending: bool, args: PageArgs
+) -> Page:
+    statement, entity = PAGE_STATEMENTS[label]
+    params = {**compile_where(entity, where), **order_params(entity, order_field, descending),
+              "skip": args.skip, "limit": args.limit}
+    row = (await store.read(statement, params))[0]
+    return Page([{"node": n} for n in row["page"]], row["total"], args.skip)
+
+
+async def related(
+    store: GraphStore, statement: str, ids: Sequence[str], args: PageArgs, **params: Any
+) -> list[Page]:
+    """One page of a relationship for each parent id (an empty page where it has none)."""
+    rows = await store.read(statement, {"ids": list(ids), "skip": args.skip, "limit": args.limit, **params})
+    found = {row["id"]: Page(row["page"], row["total"], args.skip) for row in rows}
+    return [found.get(i, Page([], 0, args.skip)) for i in ids]
+
+
+async def artifact_impact(store: GraphStore, ids: Sequence[str]) -> list[dict[str, Any]]:
+    rows = await store.read("artifact_impact", {"ids": list(ids)})
+    found = {row["id"]: row for row in rows}
+    return [found.get(i, {"usageCount": 0, "impactScore": None}) for i in ids]
+
+
+async def artifact_versions(store: GraphStore, ids: Sequence[str]) -> list[list[Node]]:
+    """All versions sharing each artifact's name, newest (highest semver) first."""
+    rows = await store.read("artifact_versions", {"ids": list(ids)})
+    found = {row["id"]: sorted(row["versions"], key=lambda v: version_key(v.get("version", "0.0.0")), reverse=True)
+             for row in rows}
+    return [found.get(i, []) for i in ids]
+
+
+async def artifact_lineage(store: GraphStore, ids: Sequence[str], direction: str, depth: int) -> list[list[dict[str, Any]]]:
+    """Lineage rows (node, depth, path, direction) per artifact; depth is capped at 3 by the caller."""
+    statements = {"UPSTREAM": ["artifact_lineage_upstream"], "DOWNSTREAM": ["artifact_lineage_downstream"],
+                  "BOTH": ["artifact_lineage_upstream", "artifact_lineage_downstream"]}[direction]
+    found: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
+    for statement in statements:
+        label = "UPSTREAM" if statement.endswith("upstream") else "DOWNSTREAM"
+        for row in await store.read(statement, {"ids": list(ids), "depth": depth}):
+            found[row["id"]].append({"node": row["node"], "depth": row["depth"], "path": row["path"], "direction": label})
+    return [found[i] for i in ids]
+
+
+async def search_artifacts(
+    store: GraphStore, query: str | None, artifact_type: str | None, tags: Sequence[str],
+    min_impact: float | None, args: PageArgs,
+) -> Page:
+    """Full-text candidates from the store's index, filtered, ranked by text score then impact.
+
+    This is where semantic ranking plugs in: the embeddings work re-ranks these candidates by
+    vector similarity (or merges in `store.vector_search` hits) before paging.
+    """
+    import re
+
+    terms = re.findall(r"\w+", (query or "").lower())
+    params = {"type": artifact_type, "tags": [t.lower() for t in tags], "minImpact": min_impact,
+              "skip": args.skip, "limit": args.limit}
+    if terms:
+        row = (await store.read("search_artifacts", {**params, "text": store.fulltext_query(terms)}))[0]
+    else:
+        row = (await store.read("search_artifacts_browse", params))[0]
+    return Page(row["page"], row["total"], args.skip)
