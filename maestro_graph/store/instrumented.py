@@ -72,6 +72,9 @@ class InstrumentedStore:
     def fulltext_query(self, terms: Sequence[str]) -> str:
         return self.inner.fulltext_query(terms)
 
+    async def checkpoint(self) -> None:
+        await self.inner.checkpoint()
+
     async def drop_graph(self, graph: str) -> None:
         await self.inner.drop_graph(graph)
 

@@ -14,6 +14,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 Row = dict[str, Any]
+
+
+class StoreQueryError(RuntimeError):
+    """A statement the store rejected: a bug in a cypher/ file, logged and never shown to clients."""
+
 Params = Mapping[str, Any]
 
 
@@ -61,6 +66,15 @@ class GraphStore(Protocol):
 
     def fulltext_query(self, terms: Sequence[str]) -> str:
         """Turn plain search words into this backend's full-text syntax (all words, prefix on the last)."""
+        ...
+
+    async def checkpoint(self) -> None:
+        """Make what is written so far cheap to recover (FalkorDB: compact the append-only file).
+
+        Called after bulk writes: FalkorDB 4.16 replays a long append-only file of graph queries
+        very slowly (restarts after a 30k-record import hung for minutes), while a compacted
+        file loads as a snapshot in milliseconds.
+        """
         ...
 
     async def drop_graph(self, graph: str) -> None:

@@ -12,6 +12,22 @@ from pathlib import Path
 
 DIALECTS = ("falkordb", "neo4j")
 
+# Every statement the application runs, checked when a store opens. Adding a statement means
+# adding its file and its name here; tests/store/test_statements.py keeps the two in step.
+USED = frozenset({
+    "add_team_member", "artifact_co_used", "artifact_impact", "artifact_lineage_downstream",
+    "artifact_lineage_upstream", "artifact_used_by", "artifact_versions", "artifact_versions_by_name",
+    "artifacts_by_id", "artifacts_page", "create_project", "delete_project", "existing_artifact_ids",
+    "existing_person_ids", "existing_project_ids", "export_artifacts", "export_edges", "export_metrics",
+    "export_persons", "export_projects", "graph_counts", "import_artifacts", "import_created",
+    "import_derived_from", "import_memberships", "import_metrics", "import_new_version_of",
+    "import_persons", "import_projects", "import_usages", "log_artifact_usage", "person_artifacts_created",
+    "person_projects", "persons_by_id", "ping", "project_artifacts", "project_metrics",
+    "project_predictions", "project_team", "projects_by_id", "projects_page", "record_metric",
+    "register_artifact", "schema", "search_artifacts", "search_artifacts_browse",
+    "set_project_embeddings", "update_project", "vector_search",
+})
+
 
 def cypher_root() -> Path:
     """The `cypher/` folder: inside the installed wheel, else beside the package in a checkout."""
@@ -39,7 +55,9 @@ class Statements(Mapping[str, str]):
         root = root or cypher_root()
         texts = {p.stem: p.read_text() for p in sorted(root.glob("*.cypher"))}
         texts.update({p.stem: p.read_text() for p in sorted((root / dialect).glob("*.cypher"))})
-        return cls(texts, dialect)
+        statements = cls(texts, dialect)
+        statements.require(USED)
+        return statements
 
     def require(self, names: Iterable[str]) -> None:
         missing = sorted(set(names) - set(self._texts))
