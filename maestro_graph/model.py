@@ -127,11 +127,17 @@ def check_version(value: Any, field: str = "version") -> str:
     return text
 
 
-def version_key(version: str) -> tuple[int, int, int, str]:
-    """Sort key for semantic versions, so '1.10.0' follows '1.9.0'."""
-    major, minor, rest = version.split(".", 2)
-    patch = re.match(r"\d+", rest)
-    return int(major), int(minor), int(patch.group() if patch else 0), rest
+def version_key(version: str) -> tuple[Any, ...]:
+    """Semantic-version order: '1.10.0' after '1.9.0', '1.0.0-rc.1' before '1.0.0'.
+
+    Build metadata (+...) is ignored; pre-release identifiers compare numerically when numeric.
+    """
+    core, _, pre = version.split("+", 1)[0].partition("-")
+    parts = [int(p) if p.isdigit() else 0 for p in (core.split(".") + ["0", "0"])[:3]]
+    if not pre:
+        return (*parts, 1, ())
+    ids = tuple((0, int(i), "") if i.isdigit() else (1, 0, i) for i in pre.split("."))
+    return (*parts, 0, ids)
 
 
 def metadata_json(extra: dict[str, Any]) -> str | None:

@@ -6,6 +6,6 @@ WHERE ($type IS NULL OR a.artifactType = $type) AND all(t IN $tags WHERE t IN a.
 OPTIONAL MATCH (:Project)-[u:USED]->(a)
 WITH a, score, avg(u.impact) AS impact, count(u) AS uses
 WHERE $minImpact IS NULL OR impact >= $minImpact
-WITH a, score, impact, uses ORDER BY score DESC, impact DESC, a.name, a.id
+WITH a, score, impact, uses ORDER BY score DESC, coalesce(impact, -1.0) DESC, a.name, a.id
 WITH collect({node: properties(a), score: score, impact: impact, uses: uses}) AS rows
 RETURN size(rows) AS total, rows[$skip..($skip + $limit)] AS page

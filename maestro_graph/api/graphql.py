@@ -63,10 +63,12 @@ def _format_error(error: GraphQLError) -> dict[str, Any]:
     formatted: dict[str, Any] = {"message": error.message}
     if error.path:
         formatted["path"] = error.path
+    while isinstance(original, GraphQLError) and original.original_error is not None:
+        original = original.original_error  # coercion wraps a scalar's error once more
     if isinstance(original, MaestroError):
         formatted["message"] = original.message
         formatted["extensions"] = {"code": original.code, "field": original.field}
-    elif original is not None:
+    elif original is not None and not isinstance(original, GraphQLError):
         log.error("unexpected error in %s", error.path, exc_info=original)
         formatted["message"] = "internal error"
         formatted["extensions"] = {"code": "INTERNAL"}

@@ -170,7 +170,12 @@ def build_schema() -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
-        extensions=[QueryDepthLimiter(max_depth=10), MaxTokensLimiter(max_token_count=5000), MaxAliasesLimiter(max_alias_count=30)],
+        # factories, so that every request gets fresh extension instances
+        extensions=[
+            lambda: QueryDepthLimiter(max_depth=10),
+            lambda: MaxTokensLimiter(max_token_count=5000),
+            lambda: MaxAliasesLimiter(max_alias_count=30),
+        ],
     )
 
 

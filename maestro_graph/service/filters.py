@@ -65,6 +65,8 @@ def _leaf(entity: Entity, cond: Cond) -> dict[str, Any]:
     kind = entity.fields.get(cond.field)
     if kind is None or cond.op not in OPS_BY_KIND[kind]:
         raise InvalidInput(f"cannot filter {cond.field} with {cond.op}", f"where.{cond.field}")
+    if cond.op == "has" and isinstance(cond.value, str):
+        cond = Cond(cond.field, cond.op, cond.value.strip().lower())  # tags are stored lower-case
     if cond.op == "in" and not isinstance(cond.value, list):
         raise InvalidInput("in takes a list", f"where.{cond.field}")
     return {

@@ -13,6 +13,7 @@ from typing import Any
 from maestro_graph.errors import InvalidInput
 
 _PREFIX = "maestro:"
+MAX_OFFSET = 2**31  # no list is that long; a larger offset is a forged cursor
 
 
 def encode_cursor(offset: int) -> str:
@@ -25,7 +26,7 @@ def decode_cursor(cursor: str) -> int:
         if not text.startswith(_PREFIX):
             raise ValueError
         offset = int(text[len(_PREFIX):])
-        if offset < 0:
+        if not 0 <= offset < MAX_OFFSET:
             raise ValueError
         return offset
     except (ValueError, UnicodeDecodeError):

@@ -85,8 +85,9 @@ async def search_artifacts(
     terms = re.findall(r"\w+", (query or "").lower())
     params = {"type": artifact_type, "tags": [t.lower() for t in tags], "minImpact": min_impact,
               "skip": args.skip, "limit": args.limit}
-    if terms:
-        row = (await store.read("search_artifacts", {**params, "text": store.fulltext_query(terms)}))[0]
+    text = store.fulltext_query(terms) if terms else ""
+    if text:
+        row = (await store.read("search_artifacts", {**params, "text": text}))[0]
     else:
         row = (await store.read("search_artifacts_browse", params))[0]
     return Page(row["page"], row["total"], args.skip)

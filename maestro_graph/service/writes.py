@@ -111,7 +111,7 @@ async def add_team_member(
 ) -> Node:
     m.check_id(person_id, "personId")
     role = m.check_text(role, "role", max_len=64, required=False)
-    name = m.check_text(name, "name", required=False)
+    name = m.check_text(name, "name") if name is not None else None
     rows = await store.write(
         "add_team_member", {"projectId": project_id, "personId": person_id, "role": role, "name": name, "now": now_ms()}
     )

@@ -23,6 +23,11 @@ from maestro_graph.store.port import Params, Row, StoreQueryError
 from maestro_graph.store.statements import Statements
 from maestro_graph.store.values import plain
 
+# The index drops these words; left in a query they make it match nothing.
+REDISEARCH_STOPWORDS = frozenset(
+    "a is the an and are as at be but by for if in into it no not of on or such that their then "
+    "there these they this to was will with".split()
+)
 UNIQUE_ID_LABELS = ("Project", "Artifact", "Person", "Metric", "Prediction")
 _ALREADY = ("already indexed", "already exists", "attribute is already indexed")
 
@@ -151,7 +156,7 @@ class FalkorDBStore:
 
     def fulltext_query(self, terms: Sequence[str]) -> str:
         """RediSearch syntax: words AND-ed, the last one a prefix so search-as-you-type works."""
-        words = [t for t in terms if t]
+        words = [t for t in terms if t and t.lower() not in REDISEARCH_STOPWORDS]
         if not words:
             return ""
         return " ".join(words[:-1] + [words[-1] + "*"])

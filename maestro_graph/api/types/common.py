@@ -11,10 +11,20 @@ import strawberry
 from maestro_graph import model
 from maestro_graph.service.pages import Page
 
+def _parse_epoch(value: object) -> int:
+    """Epoch ms, or an ISO-8601 time; anything else is the client's INVALID_INPUT, not our error.
+
+    Ranges are left to the service layer, which names the argument that is out of range.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return model.check_time(value, "EpochMillis")
+
+
 EpochMillis = strawberry.scalar(
     NewType("EpochMillis", int),
     serialize=int,
-    parse_value=int,
+    parse_value=_parse_epoch,
     description="Milliseconds since 1970-01-01 UTC (what the store keeps; JSON numbers hold it exactly).",
 )
 

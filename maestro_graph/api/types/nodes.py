@@ -14,6 +14,7 @@ from maestro_graph.api.types.common import (
     ArtifactType, Connection, EpochMillis, ProblemClass, ProjectStatus,
 )
 from maestro_graph.errors import InvalidInput
+from maestro_graph.model import OUTCOME_FIELDS
 from maestro_graph.service.pages import Page
 
 MAX_LINEAGE_DEPTH = 3
@@ -87,7 +88,7 @@ class Project:
 
     @classmethod
     def from_node(cls, n: dict[str, Any]) -> Project:
-        known = "success" in n or "successScore" in n or "durationDays" in n or "costUsd" in n
+        known = any(key in n for key in OUTCOME_FIELDS)
         return cls(
             id=n["id"], name=n.get("name", ""), description=n.get("description"),
             problem_class=ProblemClass(n.get("problemClass", "other")),
