@@ -21,6 +21,9 @@ from maestro_graph.errors import MaestroError
 from maestro_graph.service import reads, writes
 
 T = TypeVar("T")
+# A Relay hop costs three levels (field, edges, node): 15 allows four hops, e.g. project → team →
+# their projects → artifacts. Depth does not bound size; a cost limit belongs to the security work.
+MAX_QUERY_DEPTH = 15
 
 
 @strawberry.type(description="A search hit: the artifact, its text score and its usage impact.")
@@ -172,7 +175,7 @@ def build_schema() -> strawberry.Schema:
         mutation=Mutation,
         # factories, so that every request gets fresh extension instances
         extensions=[
-            lambda: QueryDepthLimiter(max_depth=10),
+            lambda: QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH),
             lambda: MaxTokensLimiter(max_token_count=5000),
             lambda: MaxAliasesLimiter(max_alias_count=30),
         ],

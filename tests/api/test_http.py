@@ -90,9 +90,23 @@ async def test_a_domain_error_in_a_query_carries_its_code_and_field(api: Api) ->
     assert "between 0 and 100" in error["message"]
 
 
+def hops(n: int) -> str:
+    """project → team → projects → team ... n hops deep, Relay style (three levels a hop)."""
+    fields = ["team", "projects"] * n
+    inner = "id"
+    for name in reversed(fields[:n]):
+        inner = f"{name} {{ edges {{ node {{ {inner} }} }} }}"
+    return f'{{ project(id: "p:1") {{ {inner} }} }}'
+
+
+async def test_a_four_hop_traversal_is_within_the_depth_limit(api: Api) -> None:
+    await load(api.store, [{"kind": "project", "id": "p:1", "name": "deep"}])
+    body = await post(api.client, hops(4))
+    assert "errors" not in body and body["data"]["project"]["team"]["edges"] == []
+
+
 @pytest.mark.parametrize(("query", "says"), [
-    ('{ project(id: "p:1") { team { edges { node { projects { edges { node { team { edges { node {'
-     ' projects { edges { node { id } } } } } } } } } } } } } }', "depth"),
+    (hops(5), "depth"),
     ("{ " + " ".join(f'a{i}: project(id: "p:1") {{ id }}' for i in range(31)) + " }", "aliases"),
 ])
 async def test_an_abusive_query_is_refused_before_it_reaches_the_store(api: Api, query: str, says: str) -> None:

