@@ -9,7 +9,7 @@ import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.types import Info
 
-from maestro_graph.api.types.common import ArtifactType, Connection, EpochMillis, ErrorCode, MutationError
+from maestro_graph.api.types.common import ArtifactType, Connection, Edge, EpochMillis, ErrorCode, MutationError
 from maestro_graph.api.types.inputs import (
     ArtifactOrder, ArtifactWhere, CreateProjectInput, OutcomeInput, ProjectOrder, ProjectWhere,
     RegisterArtifactInput, UpdateProjectInput, input_dict, to_where,
@@ -27,8 +27,7 @@ MAX_QUERY_DEPTH = 15
 
 
 @strawberry.type(description="A search hit: the artifact, its text score and its usage impact.")
-class ArtifactSearchEdge:
-    cursor: str
+class ArtifactSearchEdge(Edge):
     node: Artifact
     score: float
     impact_score: float | None
@@ -76,7 +75,7 @@ class Query:
             info.context.store, "Project", to_where(where), order.field.value, order.direction.value == "DESC",
             info.context.loaders.page_args(first, after),
         )
-        return ProjectConnection.of(page, lambda c, r: ProjectEdge(cursor=c, node=Project.from_node(r["node"])))
+        return ProjectConnection.of(page, lambda c, r: ProjectEdge(offset=c, node=Project.from_node(r["node"])))
 
     @strawberry.field
     async def artifact(self, info: Info, id: strawberry.ID) -> Artifact | None:
@@ -93,7 +92,7 @@ class Query:
             info.context.store, "Artifact", to_where(where), order.field.value, order.direction.value == "DESC",
             info.context.loaders.page_args(first, after),
         )
-        return ArtifactConnection.of(page, lambda c, r: ArtifactEdge(cursor=c, node=Artifact.from_node(r["node"])))
+        return ArtifactConnection.of(page, lambda c, r: ArtifactEdge(offset=c, node=Artifact.from_node(r["node"])))
 
     @strawberry.field
     async def person(self, info: Info, id: strawberry.ID) -> Person | None:
@@ -111,7 +110,7 @@ class Query:
             info.context.loaders.page_args(first, after),
         )
         return ArtifactSearchConnection.of(page, lambda c, r: ArtifactSearchEdge(
-            cursor=c, node=Artifact.from_node(r["node"]), score=float(r["score"] or 0.0),
+            offset=c, node=Artifact.from_node(r["node"]), score=float(r["score"] or 0.0),
             impact_score=r["impact"], usage_count=int(r["uses"])))
 
 

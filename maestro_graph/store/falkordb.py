@@ -108,12 +108,19 @@ class FalkorDBStore:
         return len(rows)
 
     async def bootstrap(self, *, graph: str | None = None) -> None:
-        """Indexes first (a unique constraint needs an exact-match index), then constraints."""
+        """Indexes first (a unique constraint needs an exact-match index), then constraints.
+
+        When anything was created, the append-only file is compacted at the end: FalkorDB 4.16
+        replays writes that follow index DDL in that file very slowly (a restart after 30k
+        records took 69 s instead of 0.5 s), and a snapshot holds the indexes without replay.
+        """
         name = graph or self.graph
         g = self._db.select_graph(name)
+        created = False
         for statement in self.statements.ddl():
             try:
                 await g.query(statement)
+                created = True
             except ResponseError as exc:
                 if not any(s in str(exc) for s in _ALREADY):
                     raise StoreQueryError(f"schema statement failed: {exc}") from exc
@@ -124,7 +131,10 @@ class FalkorDBStore:
                 await self._db.connection.execute_command(
                     "GRAPH.CONSTRAINT", "CREATE", name, "UNIQUE", "NODE", label, "PROPERTIES", 1, "id"
                 )
+                created = True
         await self._wait_constraints(g)
+        if created:
+            await self.checkpoint()
 
     async def _wait_indexes(self, g: Any, timeout_s: float = 60.0) -> None:
         """Index creation returns before the index exists; wait until every one is operational."""

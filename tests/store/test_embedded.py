@@ -156,6 +156,43 @@ async def test_acknowledged_imports_survive_a_sigkill_of_the_server(tmp_path: Pa
         kill_leftover_store(tmp_path)
 
 
+async def test_a_store_restarts_promptly_after_many_plain_writes_and_a_sigkill(tmp_path: Path) -> None:
+    """Writes that are not imports (mutations) follow the schema DDL in the append-only file.
+
+    FalkorDB 4.16 replays writes that follow index creation so slowly that a restart after 30
+    batches of 1,000 projects took 69 s, past the server's start-up timeout; bootstrap now
+    compacts the file once the schema exists.
+    """
+    server = EmbeddedFalkorDB(tmp_path).start()
+    try:
+        store = FalkorDBStore.connect(socket_path=str(server.socket_path), graph="mutated", pool_size=2)
+        try:
+            await store.bootstrap()
+            for batch in range(30):
+                rows = [{"id": f"p:{batch}:{i}", "props": {"name": f"n{i}", "tags": ["x"]}} for i in range(1000)]
+                await store.write("import_projects", {"rows": rows})
+        finally:
+            await store.close()
+        killed = server.pid
+        assert killed is not None
+        os.kill(killed, signal.SIGKILL)
+        server.stop()
+    finally:
+        server.stop()
+        kill_leftover_store(tmp_path)
+
+    restarted = EmbeddedFalkorDB(tmp_path).start()  # raises StoreUnavailable if not ready in 30 s
+    try:
+        store = FalkorDBStore.connect(socket_path=str(restarted.socket_path), graph="mutated", pool_size=2)
+        try:
+            assert await counts(store) == (30_000, 0)
+        finally:
+            await store.close()
+    finally:
+        restarted.stop()
+        kill_leftover_store(tmp_path)
+
+
 def test_a_second_start_on_a_served_directory_is_refused_and_attach_reuses_the_first(tmp_path: Path) -> None:
     first = EmbeddedFalkorDB(tmp_path).start()
     try:

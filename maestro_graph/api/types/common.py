@@ -9,7 +9,7 @@ from typing import Any, Generic, NewType, TypeVar
 import strawberry
 
 from maestro_graph import model
-from maestro_graph.service.pages import Page
+from maestro_graph.service.pages import Page, encode_cursor
 
 def _parse_epoch(value: object) -> int:
     """Epoch ms, or an ISO-8601 time; anything else is the client's INVALID_INPUT, not our error.
@@ -67,23 +67,43 @@ E = TypeVar("E")
 
 
 @strawberry.type
+class Edge:
+    """Base of every edge: the cursor is encoded only when a client asks for it."""
+
+    offset: strawberry.Private[int]
+
+    @strawberry.field
+    def cursor(self) -> str:
+        return encode_cursor(self.offset)
+
+
+@strawberry.type
 class Connection(Generic[E]):
-    """A Relay connection; `totalCount` is counted by the store, not by fetching every row."""
+    """A Relay connection; `totalCount` is counted by the store, not by fetching every row.
+
+    Edges and page info are built on demand: a big nested answer often asks for neither
+    cursors nor pageInfo, and building them for every list was measurable.
+    """
 
     total_count: int
-    page_info: PageInfo
-    edges: list[E]
+    page: strawberry.Private[Page]
+    make_edge: strawberry.Private[Callable[[int, dict[str, Any]], Any]]
+
+    @strawberry.field
+    def page_info(self) -> PageInfo:
+        page = self.page
+        return PageInfo(
+            has_next_page=page.has_next,
+            has_previous_page=page.has_previous,
+            start_cursor=page.cursor(0) if page.rows else None,
+            end_cursor=page.cursor(len(page.rows) - 1) if page.rows else None,
+        )
+
+    @strawberry.field
+    def edges(self) -> list[E]:
+        start = self.page.skip
+        return [self.make_edge(start + i, row) for i, row in enumerate(self.page.rows)]
 
     @classmethod
-    def of(cls, page: Page, make_edge: Callable[[str, dict[str, Any]], E]) -> Any:
-        edges = [make_edge(page.cursor(i), row) for i, row in enumerate(page.rows)]
-        return cls(
-            total_count=page.total,
-            page_info=PageInfo(
-                has_next_page=page.has_next,
-                has_previous_page=page.has_previous,
-                start_cursor=page.cursor(0) if page.rows else None,
-                end_cursor=page.cursor(len(page.rows) - 1) if page.rows else None,
-            ),
-            edges=edges,
-        )
+    def of(cls, page: Page, make_edge: Callable[[int, dict[str, Any]], E]) -> Any:
+        return cls(total_count=page.total, page=page, make_edge=make_edge)

@@ -11,7 +11,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from maestro_graph.api.types.common import (
-    ArtifactType, Connection, EpochMillis, ProblemClass, ProjectStatus,
+    ArtifactType, Connection, Edge, EpochMillis, ProblemClass, ProjectStatus,
 )
 from maestro_graph.errors import InvalidInput
 from maestro_graph.model import OUTCOME_FIELDS
@@ -20,8 +20,7 @@ from maestro_graph.service.pages import Page
 MAX_LINEAGE_DEPTH = 3
 
 
-def _meta(node: dict[str, Any]) -> Any:
-    raw = node.get("metadata")
+def _meta(raw: str | None) -> Any:
     return json.loads(raw) if isinstance(raw, str) else None
 
 
@@ -84,7 +83,11 @@ class Project:
     started_at: EpochMillis | None  # type: ignore[valid-type]
     completed_at: EpochMillis | None  # type: ignore[valid-type]
     outcome: Outcome | None
-    metadata: JSON | None
+    raw_metadata: strawberry.Private[str | None]
+
+    @strawberry.field(description="Free-form keys kept from imports (JSON).")
+    def metadata(self) -> JSON | None:
+        return _meta(self.raw_metadata)
 
     @classmethod
     def from_node(cls, n: dict[str, Any]) -> Project:
@@ -99,7 +102,7 @@ class Project:
                 model_performance=n.get("modelPerformance"), business_impact=n.get("businessImpact"),
                 duration_days=n.get("durationDays"), cost_usd=n.get("costUsd"),
             ) if known else None,
-            metadata=_meta(n),
+            raw_metadata=n.get("metadata"),
         )
 
     @strawberry.field(description="People on the project, with their role on it.")
@@ -107,14 +110,14 @@ class Project:
         loaders = info.context.loaders
         page: Page = await loaders.page("project_team", loaders.page_args(first, after)).load(self.id)
         return TeamConnection.of(page, lambda c, r: MembershipEdge(
-            cursor=c, node=Person.from_node(r["node"]), role=r["edge"].get("role"), since=r["edge"].get("since")))
+            offset=c, node=Person.from_node(r["node"]), role=r["edge"].get("role"), since=r["edge"].get("since")))
 
     @strawberry.field(description="Artifacts the project used, with the context and impact of each use.")
     async def artifacts(self, info: Info, first: int | None = None, after: str | None = None) -> ProjectArtifactConnection:
         loaders = info.context.loaders
         page = await loaders.page("project_artifacts", loaders.page_args(first, after)).load(self.id)
         return ProjectArtifactConnection.of(page, lambda c, r: ProjectArtifactEdge(
-            cursor=c, node=Artifact.from_node(r["node"]), context=r["edge"].get("context"),
+            offset=c, node=Artifact.from_node(r["node"]), context=r["edge"].get("context"),
             impact=r["edge"].get("impact"), at=r["edge"].get("at")))
 
     @strawberry.field(description="Process metric points, oldest first; optionally one type, since a time.")
@@ -124,13 +127,13 @@ class Project:
     ) -> MetricConnection:
         loaders = info.context.loaders
         page = await loaders.page("project_metrics", loaders.page_args(first, after), type=type, since=since).load(self.id)
-        return MetricConnection.of(page, lambda c, r: MetricEdge(cursor=c, node=Metric.from_node(r["node"])))
+        return MetricConnection.of(page, lambda c, r: MetricEdge(offset=c, node=Metric.from_node(r["node"])))
 
     @strawberry.field(description="What models predicted for this project, newest first (none until a model is trained).")
     async def predictions(self, info: Info, first: int | None = None, after: str | None = None) -> PredictionConnection:
         loaders = info.context.loaders
         page = await loaders.page("project_predictions", loaders.page_args(first, after)).load(self.id)
-        return PredictionConnection.of(page, lambda c, r: PredictionEdge(cursor=c, node=Prediction.from_node(r["node"])))
+        return PredictionConnection.of(page, lambda c, r: PredictionEdge(offset=c, node=Prediction.from_node(r["node"])))
 
 
 @strawberry.type
@@ -143,14 +146,18 @@ class Artifact:
     tags: list[str]
     storage_path: str | None
     created_by: str | None
-    metadata: JSON | None
+    raw_metadata: strawberry.Private[str | None]
+
+    @strawberry.field(description="Free-form keys kept from imports (JSON).")
+    def metadata(self) -> JSON | None:
+        return _meta(self.raw_metadata)
 
     @classmethod
     def from_node(cls, n: dict[str, Any]) -> Artifact:
         return cls(
             id=n["id"], name=n.get("name", ""), artifact_type=ArtifactType(n.get("artifactType", "other")),
             version=n.get("version", "1.0.0"), description=n.get("description"), tags=n.get("tags") or [],
-            storage_path=n.get("storagePath"), created_by=n.get("createdBy"), metadata=_meta(n),
+            storage_path=n.get("storagePath"), created_by=n.get("createdBy"), raw_metadata=n.get("metadata"),
         )
 
     @strawberry.field(description="How many times projects used this artifact.")
@@ -166,21 +173,21 @@ class Artifact:
         loaders = info.context.loaders
         page = await loaders.page("artifact_used_by", loaders.page_args(first, after)).load(self.id)
         return ArtifactUsageConnection.of(page, lambda c, r: ArtifactUsageEdge(
-            cursor=c, node=Project.from_node(r["node"]), context=r["edge"].get("context"),
+            offset=c, node=Project.from_node(r["node"]), context=r["edge"].get("context"),
             impact=r["edge"].get("impact"), at=r["edge"].get("at")))
 
     @strawberry.field(description="Artifacts most often used by the same projects, with how many projects.")
     async def co_used_with(self, info: Info, first: int | None = None, after: str | None = None) -> CoUsedConnection:
         loaders = info.context.loaders
         page = await loaders.page("artifact_co_used", loaders.page_args(first, after)).load(self.id)
-        return CoUsedConnection.of(page, lambda c, r: CoUsedEdge(cursor=c, node=Artifact.from_node(r["node"]), count=r["count"]))
+        return CoUsedConnection.of(page, lambda c, r: CoUsedEdge(offset=c, node=Artifact.from_node(r["node"]), count=r["count"]))
 
     @strawberry.field(description="Every version of this artifact, newest first.")
     async def versions(self, info: Info, first: int | None = None, after: str | None = None) -> ArtifactConnection:
         loaders = info.context.loaders
         nodes = await loaders.versions().load(self.id)
         page = Page.of([{"node": n} for n in nodes], loaders.page_args(first, after))
-        return ArtifactConnection.of(page, lambda c, r: ArtifactEdge(cursor=c, node=Artifact.from_node(r["node"])))
+        return ArtifactConnection.of(page, lambda c, r: ArtifactEdge(offset=c, node=Artifact.from_node(r["node"])))
 
     @strawberry.field(description="DERIVED_FROM lineage up to `depth` hops (at most 3), each with its path of ids.")
     async def lineage(
@@ -193,7 +200,7 @@ class Artifact:
         rows = await loaders.lineage(direction.value, depth).load(self.id)
         page = Page.of(rows, loaders.page_args(first, after))
         return LineageConnection.of(page, lambda c, r: LineageEdge(
-            cursor=c, node=Artifact.from_node(r["node"]), depth=r["depth"], path=r["path"],
+            offset=c, node=Artifact.from_node(r["node"]), depth=r["depth"], path=r["path"],
             direction=LineageDirection(r["direction"])))
 
 
@@ -213,59 +220,52 @@ class Person:
         loaders = info.context.loaders
         page = await loaders.page("person_projects", loaders.page_args(first, after)).load(self.id)
         return PersonProjectConnection.of(page, lambda c, r: PersonProjectEdge(
-            cursor=c, node=Project.from_node(r["node"]), role=r["edge"].get("role"), since=r["edge"].get("since")))
+            offset=c, node=Project.from_node(r["node"]), role=r["edge"].get("role"), since=r["edge"].get("since")))
 
     @strawberry.field(description="Artifacts this person created.")
     async def artifacts_created(self, info: Info, first: int | None = None, after: str | None = None) -> ArtifactConnection:
         loaders = info.context.loaders
         page = await loaders.page("person_artifacts_created", loaders.page_args(first, after)).load(self.id)
-        return ArtifactConnection.of(page, lambda c, r: ArtifactEdge(cursor=c, node=Artifact.from_node(r["node"])))
+        return ArtifactConnection.of(page, lambda c, r: ArtifactEdge(offset=c, node=Artifact.from_node(r["node"])))
 
 
 # Edges carry the relationship's properties beside the node.
 @strawberry.type
-class ProjectEdge:
-    cursor: str
+class ProjectEdge(Edge):
     node: Project
 
 
 @strawberry.type
-class ArtifactEdge:
-    cursor: str
+class ArtifactEdge(Edge):
     node: Artifact
 
 
 @strawberry.type
-class PredictionEdge:
-    cursor: str
+class PredictionEdge(Edge):
     node: Prediction
 
 
 @strawberry.type
-class MetricEdge:
-    cursor: str
+class MetricEdge(Edge):
     node: Metric
 
 
 @strawberry.type(description="A team member: the person and their role on this project.")
-class MembershipEdge:
-    cursor: str
+class MembershipEdge(Edge):
     node: Person
     role: str | None
     since: EpochMillis | None  # type: ignore[valid-type]
 
 
 @strawberry.type(description="A project of a person, with their role on it.")
-class PersonProjectEdge:
-    cursor: str
+class PersonProjectEdge(Edge):
     node: Project
     role: str | None
     since: EpochMillis | None  # type: ignore[valid-type]
 
 
 @strawberry.type(description="An artifact a project used: the USED edge's context and impact.")
-class ProjectArtifactEdge:
-    cursor: str
+class ProjectArtifactEdge(Edge):
     node: Artifact
     context: str | None
     impact: float | None
@@ -273,8 +273,7 @@ class ProjectArtifactEdge:
 
 
 @strawberry.type(description="A project that used an artifact: the USED edge's context and impact.")
-class ArtifactUsageEdge:
-    cursor: str
+class ArtifactUsageEdge(Edge):
     node: Project
     context: str | None
     impact: float | None
@@ -282,15 +281,13 @@ class ArtifactUsageEdge:
 
 
 @strawberry.type(description="An artifact used together with another, and by how many projects.")
-class CoUsedEdge:
-    cursor: str
+class CoUsedEdge(Edge):
     node: Artifact
     count: int
 
 
 @strawberry.type(description="A lineage step: the artifact, how many hops away, and the ids along the way.")
-class LineageEdge:
-    cursor: str
+class LineageEdge(Edge):
     node: Artifact
     depth: int
     path: list[str]
