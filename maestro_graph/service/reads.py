@@ -6,6 +6,7 @@ call; DataLoaders in the API use them so that a nested query costs one call per 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -80,8 +81,6 @@ async def search_artifacts(
     This is where semantic ranking plugs in: the embeddings work re-ranks these candidates by
     vector similarity (or merges in `store.vector_search` hits) before paging.
     """
-    import re
-
     terms = re.findall(r"\w+", (query or "").lower())
     params = {"type": artifact_type, "tags": [t.lower() for t in tags], "minImpact": min_impact,
               "skip": args.skip, "limit": args.limit}
