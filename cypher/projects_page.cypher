@@ -23,7 +23,8 @@ WITH p, [leaf IN $leaves | coalesce(CASE leaf.op
         WHEN 'relBName' THEN leaf.value IN relBName
      END, false)] AS r
 WHERE $matchAll OR any(c IN $dnf WHERE all(l IN c WHERE r[l.i] <> l.neg))
-WITH p ORDER BY CASE WHEN $desc THEN p[$orderField] END DESC,
+WITH p ORDER BY p[$orderField] IS NULL,  // nodes without the value come last, either direction
+               CASE WHEN $desc THEN p[$orderField] END DESC,
                CASE WHEN $desc THEN null ELSE p[$orderField] END ASC, p.id ASC
 WITH collect(p) AS matched
 RETURN size(matched) AS total, [x IN matched[$skip..($skip + $limit)] | properties(x)] AS page

@@ -30,6 +30,13 @@ def _run(coro_fn: Callable[[], Coroutine[Any, Any, T]]) -> T:
     except MaestroError as exc:
         console.print(f"[red]error:[/red] {exc.message}", highlight=False)
         raise typer.Exit(1) from None
+    except OSError as exc:
+        console.print(f"[red]error:[/red] {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), highlight=False)
+        raise typer.Exit(1) from None
+    except Exception as exc:  # noqa: BLE001 - a command answers in one line, never a traceback
+        console.print(f"[red]error:[/red] unexpected {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}",
+                      highlight=False)
+        raise typer.Exit(1) from None
 
 
 def _progress() -> Progress:
@@ -69,6 +76,9 @@ def import_(file: Path = typer.Argument(..., exists=True, dir_okay=False, help="
 @app.command("export")
 def export(file: Path = typer.Argument(..., dir_okay=False, help="where to write the JSONL")) -> None:
     """Export the graph as JSONL in the interchange format."""
+    if not file.parent.resolve().is_dir():
+        console.print(f"[red]error:[/red] no directory {file.parent} to write {file.name} into", highlight=False)
+        raise typer.Exit(1)
     from maestro_graph.ingest.export import export_file
     from maestro_graph.store.open import open_store
 

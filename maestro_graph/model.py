@@ -6,7 +6,9 @@ GraphQL mutation accept and reject exactly the same things.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import math
 import re
 from datetime import datetime, timezone
 from enum import Enum
@@ -51,9 +53,24 @@ ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9:_.\-/@]{0,127}$")
 SEMVER = re.compile(r"^\d+\.\d+\.\d+([-+][0-9A-Za-z.\-]+)?$")
 
 
+def derived_id(prefix: str, *parts: object) -> str:
+    """An id made from other values: readable when short, a stable digest when it would be too long."""
+    text = ":".join([prefix, *map(str, parts)])
+    if ID_PATTERN.match(text):
+        return text
+    return f"{prefix}:" + hashlib.sha1(text.encode()).hexdigest()
+
+
 def check_id(value: Any, field: str = "id") -> str:
     if not isinstance(value, str) or not ID_PATTERN.match(value):
         raise InvalidInput(f"{field} must be 1-128 characters of letters, digits and :_.-/@", field)
+    return value
+
+
+def _storable(value: str, field: str) -> str:
+    """Reject what the stores cannot hold: NUL cuts a query short, a lone surrogate is not UTF-8."""
+    if "\x00" in value or any("\ud800" <= ch <= "\udfff" for ch in value):
+        raise InvalidInput(f"{field} contains a NUL or an unpaired surrogate character", field)
     return value
 
 
@@ -62,7 +79,7 @@ def check_text(value: Any, field: str, *, max_len: int = MAX_NAME, required: boo
         return None
     if not isinstance(value, str):
         raise InvalidInput(f"{field} must be a string", field)
-    value = value.strip()
+    value = _storable(value, field).strip()
     if required and not value:
         raise InvalidInput(f"{field} must not be empty", field)
     if len(value) > max_len:
@@ -80,11 +97,13 @@ def check_enum(value: Any, enum: type[Enum], field: str) -> str:
 
 
 def check_number(value: Any, field: str, *, lo: float | None = None, hi: float | None = None, integer: bool = False) -> float | int:
+    if integer and isinstance(value, float) and value.is_integer():
+        value = int(value)  # 7.0 from a pandas export is the integer 7
     ok_type = isinstance(value, int) if integer else isinstance(value, (int, float))
     if isinstance(value, bool) or not ok_type:
         raise InvalidInput(f"{field} must be {'an integer' if integer else 'a number'}", field)
-    if value != value:  # NaN
-        raise InvalidInput(f"{field} must be a number", field)
+    if isinstance(value, float) and not math.isfinite(value):  # NaN and ±Infinity cannot be stored
+        raise InvalidInput(f"{field} must be a finite number", field)
     if (lo is not None and value < lo) or (hi is not None and value > hi):
         raise InvalidInput(f"{field} must be between {lo} and {hi}", field)
     return value
@@ -99,11 +118,11 @@ def check_bool(value: Any, field: str) -> bool:
 def check_tags(value: Any, field: str = "tags") -> list[str]:
     if value is None:
         return []
-    if not isinstance(value, list) or not all(isinstance(t, str) and 0 < len(t) <= 64 for t in value):
+    if not isinstance(value, list) or not all(isinstance(t, str) and 0 < len(t.strip()) <= 64 for t in value):
         raise InvalidInput(f"{field} must be a list of strings of 1-64 characters", field)
     if len(value) > MAX_TAGS:
         raise InvalidInput(f"{field} takes at most {MAX_TAGS} tags", field)
-    return list(dict.fromkeys(t.strip().lower() for t in value))
+    return list(dict.fromkeys(_storable(t, field).strip().lower() for t in value))
 
 
 def check_time(value: Any, field: str) -> int:
@@ -115,7 +134,7 @@ def check_time(value: Any, field: str) -> int:
             raise InvalidInput(f"{field} must be epoch milliseconds or an ISO-8601 time", field) from None
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=timezone.utc)
-        return int(parsed.timestamp() * 1000)
+        value = int(parsed.timestamp() * 1000)
     return int(check_number(value, field, lo=0, hi=32_503_680_000_000, integer=True))
 
 

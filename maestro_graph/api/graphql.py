@@ -7,7 +7,6 @@ store detail ever reaches a client.
 
 from __future__ import annotations
 
-import logging
 import re
 from typing import Any
 
@@ -24,8 +23,6 @@ from maestro_graph.api.context import Context, build_context
 from maestro_graph.api.schema import schema
 from maestro_graph.config import Settings
 from maestro_graph.errors import MaestroError
-
-log = logging.getLogger("maestro.api")
 
 EXAMPLE_QUERIES = """# Maestro Graph: a few questions to start from (Ctrl-Enter runs the one under the cursor).
 
@@ -69,8 +66,7 @@ def _format_error(error: GraphQLError) -> dict[str, Any]:
         formatted["message"] = original.message
         formatted["extensions"] = {"code": original.code, "field": original.field}
     elif original is not None and not isinstance(original, GraphQLError):
-        log.error("unexpected error in %s", error.path, exc_info=original)
-        formatted["message"] = "internal error"
+        formatted["message"] = "internal error"  # logged with its traceback by MaestroSchema
         formatted["extensions"] = {"code": "INTERNAL"}
     else:  # a validation or syntax error about the query itself: safe and useful to show
         formatted["extensions"] = {"code": "GRAPHQL_VALIDATION_FAILED"}

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable
 from typing import Annotated, Any, TypeVar
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.types import Info
 
@@ -20,6 +22,7 @@ from maestro_graph.api.types.nodes import (
 from maestro_graph.errors import MaestroError
 from maestro_graph.service import reads, writes
 
+log = logging.getLogger("maestro.api")
 T = TypeVar("T")
 # A Relay hop costs three levels (field, edges, node): 15 allows four hops, e.g. project → team →
 # their projects → artifacts. Depth does not bound size; a cost limit belongs to the security work.
@@ -168,8 +171,22 @@ class Mutation:
         return DeletedProject(id=strawberry.ID(deleted)) if isinstance(deleted, str) else deleted
 
 
+class MaestroSchema(strawberry.Schema):
+    """Logs only the errors that are ours: a client's mistake is answered, not logged as a fault."""
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        for error in errors:
+            original = error.original_error
+            while isinstance(original, GraphQLError) and original.original_error is not None:
+                original = original.original_error
+            if original is None or isinstance(original, (MaestroError, GraphQLError)):
+                log.debug("client error: %s", error.message)
+            else:
+                log.error("unexpected error at %s", error.path, exc_info=original)
+
+
 def build_schema() -> strawberry.Schema:
-    return strawberry.Schema(
+    return MaestroSchema(
         query=Query,
         mutation=Mutation,
         # factories, so that every request gets fresh extension instances

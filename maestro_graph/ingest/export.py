@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ def _unflatten(kind: str, props: dict[str, Any]) -> dict[str, Any]:
     rec: dict[str, Any] = {"kind": kind}
     meta = props.get("metadata")
     if isinstance(meta, str):
-        rec.update(json.loads(meta))
+        rec["metadata"] = json.loads(meta)  # nested: its keys must not collide with real fields
     outcome = {k: props[k] for k in OUTCOME_FIELDS if k in props}
     for key, value in props.items():
         if key in INTERNAL or key == "metadata" or (kind == "project" and key in outcome):
@@ -56,9 +57,14 @@ def _edge(row: dict[str, Any]) -> dict[str, Any]:
 
 
 async def export_file(store: GraphStore, path: Path, *, progress: Callable[[int], None] | None = None) -> int:
-    """Nodes first, then edges, then metrics: the order `import` needs. Returns lines written."""
+    """Nodes first, then edges, then metrics: the order `import` needs. Returns lines written.
+
+    Written to a temporary file beside `path` and renamed at the end, so a failure never leaves a
+    truncated export (or destroys the previous one).
+    """
     count = 0
-    with path.open("w", encoding="utf-8") as out:
+    partial = path.with_name(f".{path.name}.partial")
+    with partial.open("w", encoding="utf-8") as out:
         def emit(rec: dict[str, Any]) -> None:
             nonlocal count
             out.write(json.dumps(rec, sort_keys=True) + "\n")
@@ -75,4 +81,5 @@ async def export_file(store: GraphStore, path: Path, *, progress: Callable[[int]
             rec = _unflatten("metric", row["props"])
             rec["project"] = rec.pop("projectId", row["project"])
             emit(rec)
+    os.replace(partial, path)
     return count

@@ -67,6 +67,10 @@ class ImportReport:
         return sum(self.created.values()) + sum(self.updated.values())
 
 
+def _no_constant(name: str) -> None:
+    raise InvalidInput(f"{name} is not a number the graph can store")
+
+
 def parse_lines(lines: Iterable[str | bytes]) -> ImportPlan:
     """Validate every line; raise `InvalidFile` naming the lines that failed."""
     plan = ImportPlan()
@@ -82,7 +86,7 @@ def parse_lines(lines: Iterable[str | bytes]) -> ImportPlan:
                     line = line.decode("utf-8")
                 except UnicodeDecodeError:
                     raise InvalidInput("not valid UTF-8") from None
-            rec = json.loads(line)
+            rec = json.loads(line, parse_constant=_no_constant)
             if not isinstance(rec, dict):
                 raise InvalidInput("a line must be a JSON object")
             kind = rec.get("kind")

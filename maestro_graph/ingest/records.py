@@ -17,7 +17,7 @@ Row = dict[str, Any]
 
 PROJECT_KEYS = {"id", "name", "description", "problemClass", "complexityScore", "status", "tags",
                 "startedAt", "completedAt", "outcome", "metadata"}
-ARTIFACT_KEYS = {"id", "name", "artifactType", "version", "description", "tags", "storagePath",
+ARTIFACT_KEYS = {"id", "name", "artifactType", "version", "description", "tags", "storagePath", "createdAt",
                  "createdBy", "metadata"}
 PERSON_KEYS = {"id", "name", "role", "skills", "metadata"}
 LINEAGE_TYPES = {"DERIVED_FROM": "import_derived_from", "NEW_VERSION_OF": "import_new_version_of"}
@@ -67,6 +67,7 @@ def artifact(rec: dict[str, Any]) -> tuple[str, Row]:
         "tagsText": " ".join(tags),
         "storagePath": m.check_text(rec.get("storagePath"), "storagePath", max_len=1000, required=False),
         "createdBy": m.check_id(rec["createdBy"], "createdBy") if rec.get("createdBy") is not None else None,
+        "createdAt": m.check_time(rec["createdAt"], "createdAt") if rec.get("createdAt") is not None else None,
         "metadata": _metadata(rec, ARTIFACT_KEYS),
     }
     return "import_artifacts", {"id": m.check_id(rec.get("id")), "props": _drop_none(props)}
@@ -133,8 +134,8 @@ def metric(rec: dict[str, Any]) -> tuple[str, Row]:
         "source": m.check_text(rec.get("source"), "source", max_len=64, required=False),
         "metadata": _metadata(rec, {"project", "type", "value", "at", "source", "metadata", "id"}),
     }
-    metric_id = rec.get("id") or f"metric:{project_id}:{mtype}:{at}"
-    return "import_metrics", {"id": m.check_id(metric_id), "project": project_id, "props": _drop_none(props)}
+    metric_id = m.check_id(rec["id"]) if rec.get("id") else m.derived_id("metric", project_id, mtype, at)
+    return "import_metrics", {"id": metric_id, "project": project_id, "props": _drop_none(props)}
 
 
 KINDS: dict[str, Callable[[dict[str, Any]], tuple[str, Row]]] = {

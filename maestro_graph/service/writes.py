@@ -151,7 +151,7 @@ async def record_metric(
     props = {"projectId": project_id, "type": mtype, "value": value, "at": at}
     if source:
         props["source"] = m.check_text(source, "source", max_len=64)
-    metric_id = f"metric:{project_id}:{mtype}:{at}"
+    metric_id = m.derived_id("metric", project_id, mtype, at)
     rows = await store.write("record_metric", {"projectId": project_id, "id": metric_id, "props": {**props, "id": metric_id}})
     if not rows:
         raise NotFound(f"no project {project_id}", "projectId")

@@ -20,11 +20,11 @@ def plain(value: Any) -> Any:
     props = getattr(value, "properties", None)  # falkordb Node / Edge
     if isinstance(props, Mapping):
         return {k: plain(v) for k, v in props.items()}
+    items = getattr(value, "items", None)  # neo4j Node / Relationship (a Relationship also has .nodes)
+    if callable(items):
+        return {k: plain(v) for k, v in items()}
     nodes = getattr(value, "nodes", None)  # falkordb Path (method) / neo4j Path (property)
     if nodes is not None:
         nodes = nodes() if callable(nodes) else nodes
         return [plain(n) for n in nodes]
-    items = getattr(value, "items", None)  # neo4j Node / Relationship
-    if callable(items):
-        return {k: plain(v) for k, v in items()}
     return value

@@ -105,6 +105,7 @@ async def test_create_project_returns_it_and_it_can_be_found(org: Api) -> None:
     ({"name": "ok", "tags": [f"t{i}" for i in range(51)]}, "tags"),
     ({"name": "ok", "id": "has spaces!"}, "id"),
     ({"name": "ok", "startedAt": -1}, "startedAt"),
+    ({"name": "nul\x00byte"}, "name"),
 ])
 async def test_create_project_rejects_invalid_input(org: Api, tmp_path: Path, given: dict[str, Any], field: str) -> None:
     error = await refused(org, tmp_path, CREATE, input=given)

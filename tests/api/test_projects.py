@@ -194,6 +194,18 @@ async def test_order_by_a_field_in_both_directions_breaks_ties_by_id(org: Api, d
     assert ids(page) == [p["id"] for p in sorted(PROJECTS, key=lambda p: (sign * p["complexityScore"], p["id"]))]
 
 
+@pytest.mark.parametrize("direction", ["ASC", "DESC"])
+async def test_projects_without_the_sort_value_come_last_in_either_direction(org: Api, direction: str) -> None:
+    page = (await gql(org.client, PROJECTS_QUERY, orderBy={"field": "SUCCESS_SCORE", "direction": direction}, first=100))["projects"]
+    scored = [p for p in PROJECTS if (p.get("outcome") or {}).get("successScore") is not None]
+    unscored = [p for p in PROJECTS if p not in scored]
+    assert scored and unscored, "the fixture needs both kinds"
+    sign = -1 if direction == "DESC" else 1
+    expected = [p["id"] for p in sorted(scored, key=lambda p: (sign * p["outcome"]["successScore"], p["id"]))]
+    expected += sorted(p["id"] for p in unscored)
+    assert ids(page) == expected
+
+
 async def test_order_by_name_is_the_default(org: Api) -> None:
     page = (await gql(org.client, PROJECTS_QUERY, first=100))["projects"]
     assert [e["node"]["name"] for e in page["edges"]] == sorted(p["name"] for p in PROJECTS)

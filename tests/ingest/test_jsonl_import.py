@@ -84,6 +84,12 @@ def _write(path: Path, lines: list[str]) -> Path:
         ('{"kind": "metric", "project": "p:1", "type": "commits", "value": "many", "at": 1}', "value must be a number"),
         ('{"kind": "lineage", "from": "a:1", "to": "a:2", "type": "LIKES"}', "type must be one of"),
         ('[1, 2]', "JSON object"),
+        ('{"kind": "metric", "project": "p:1", "type": "t", "value": 1e999, "at": 1}', "finite number"),
+        ('{"kind": "project", "id": "p:1", "name": "x", "outcome": {"costUsd": Infinity}}', "Infinity is not a number"),
+        ('{"kind": "artifact", "id": "a:1", "name": "x", "artifactType": "schema", "description": "a\\u0000b"}', "NUL"),
+        ('{"kind": "project", "id": "p:1", "name": "x", "tags": ["  "]}', "tags must be"),
+        ('{"kind": "project", "id": "p:1", "name": "lone \\ud800 half"}', "surrogate"),
+        ('{"kind": "project", "id": "p:1", "name": "x", "startedAt": "1900-01-01"}', "startedAt must be between"),
     ],
 )
 async def test_each_kind_of_bad_line_is_named(store: GraphStore, line: str, expected: str) -> None:
@@ -115,7 +121,7 @@ async def test_unknown_keys_are_kept_as_metadata_and_export_round_trips(store: G
     exported = [json.loads(line) for line in out.read_text().splitlines()]
     assert written == len(exported)
     project = next(r for r in exported if r.get("id") == "p:3")
-    assert project["team"] == "alpha"  # unknown key survived via metadata
+    assert project["metadata"] == {"team": "alpha"}  # unknown key kept, nested so it cannot collide
     assert project["outcome"]["success"] is False and project["outcome"]["costUsd"] == 1000.0
 
     copy = store.for_graph(store.graph + "_copy")
@@ -123,5 +129,38 @@ async def test_unknown_keys_are_kept_as_metadata_and_export_round_trips(store: G
     try:
         await import_file(copy, out, batch_size=50)
         assert await counts(copy) == await counts(store)
+    finally:
+        await copy.drop_graph(copy.graph)
+
+
+async def test_whole_floats_and_long_project_ids_are_accepted(store: GraphStore) -> None:
+    """Whole floats for integer fields, and a metric of a project whose id is long."""
+    long_id = "p:" + "x" * 120
+    lines = [
+        json.dumps({"kind": "project", "id": long_id, "name": "long", "complexityScore": 7.0}),
+        json.dumps({"kind": "metric", "project": long_id, "type": "commits_per_week", "value": 2, "at": 1732406400000.0}),
+    ]
+    report = await import_lines(store, lines, batch_size=10)
+    assert sum(report.created.values()) == 2
+    assert await counts(store) == (2, 1)
+
+
+async def test_metadata_keys_that_look_like_fields_survive_an_export_round_trip(store: GraphStore, tmp_path: Path) -> None:
+    line = {"kind": "project", "id": "p:1", "name": "n", "complexityScore": 3,
+            "metadata": {"kind": "legacy", "complexityScore": "high", "id": "old-7"}}
+    await import_lines(store, [json.dumps(line)], batch_size=10)
+    out = tmp_path / "e.jsonl"
+    await export_file(store, out)
+    assert not list(tmp_path.glob(".*.partial"))
+    [rec] = [json.loads(x) for x in out.read_text().splitlines()]
+    assert rec["kind"] == "project" and rec["complexityScore"] == 3
+    assert rec["metadata"] == {"kind": "legacy", "complexityScore": "high", "id": "old-7"}
+    copy = store.for_graph(store.graph + "_rt")
+    await copy.bootstrap()
+    try:
+        await import_file(copy, out, batch_size=10)
+        out2 = tmp_path / "e2.jsonl"
+        await export_file(copy, out2)
+        assert out2.read_text() == out.read_text()
     finally:
         await copy.drop_graph(copy.graph)
