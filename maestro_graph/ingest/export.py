@@ -45,7 +45,9 @@ def _unflatten(kind: str, props: dict[str, Any]) -> dict[str, Any]:
 
 def _edge(row: dict[str, Any]) -> dict[str, Any]:
     kind = EDGE_KINDS[row["type"]]
-    props = row["props"]
+    props = dict(row["props"])
+    if isinstance(props.get("metadata"), str):
+        props["metadata"] = json.loads(props["metadata"])
     if kind == "membership":
         return {"kind": kind, "person": row["source"], "project": row["target"], **props}
     if kind == "usage":
@@ -53,7 +55,7 @@ def _edge(row: dict[str, Any]) -> dict[str, Any]:
         if "impact" in rec:
             rec["score"] = rec.pop("impact")
         return rec
-    return {"kind": kind, "from": row["source"], "to": row["target"], "type": row["type"]}
+    return {"kind": kind, "from": row["source"], "to": row["target"], "type": row["type"], **props}
 
 
 async def export_file(store: GraphStore, path: Path, *, progress: Callable[[int], None] | None = None) -> int:

@@ -42,12 +42,14 @@ class ImportPlan:
     """Validated rows per statement, deduplicated by key (a later line wins)."""
 
     rows: dict[str, dict[Any, dict[str, Any]]] = field(default_factory=dict)
+    line_of: dict[tuple[str, Any], int] = field(default_factory=dict)
     lines: int = 0
 
-    def add(self, statement: str, row: dict[str, Any]) -> None:
+    def add(self, statement: str, row: dict[str, Any], line: int = 0) -> None:
         key = (row.get("id") or (row.get("project"), row.get("person"), row.get("artifact"),
                                  row.get("from"), row.get("to"), row.get("context")))
         self.rows.setdefault(statement, {})[key] = row
+        self.line_of[(statement, key)] = line
 
     def ids(self, statement: str) -> set[str]:
         return {row["id"] for row in self.rows.get(statement, {}).values()}
@@ -93,7 +95,7 @@ def parse_lines(lines: Iterable[str | bytes]) -> ImportPlan:
             if kind not in records.KINDS:
                 raise InvalidInput(f"unknown kind {kind!r}; expected one of {', '.join(records.KINDS)}", "kind")
             statement, row = records.KINDS[kind](rec)
-            plan.add(statement, row)
+            plan.add(statement, row, number)
         except json.JSONDecodeError as exc:
             total += 1
             if len(problems) < MAX_REPORTED:
@@ -111,27 +113,29 @@ def parse_lines(lines: Iterable[str | bytes]) -> ImportPlan:
     return plan
 
 
-async def check_references(store: GraphStore, plan: ImportPlan, *, line_of: dict[Any, int] | None = None) -> None:
-    """Every edge endpoint must be in the file or in the graph; `import_created` edges are optional."""
+async def check_references(store: GraphStore, plan: ImportPlan) -> None:
+    """Every edge endpoint must be in the file or in the graph; `import_created` edges are optional.
+
+    One read per label for all the ids the file does not define itself; a failure names the
+    lines whose edges point nowhere.
+    """
     in_file = {label: plan.ids(stmt) for stmt, label in records.NODE_STATEMENTS.items()}
-    wanted: dict[str, set[str]] = {label: set() for label in in_file}
+    wanted: dict[str, dict[str, list[int]]] = {label: {} for label in in_file}
     for statement, refs in records.REFERENCES.items():
-        for row in plan.rows.get(statement, {}).values():
+        for key_, row in plan.rows.get(statement, {}).items():
             for key, label in refs:
                 if row[key] not in in_file[label]:
-                    wanted[label].add(row[key])
-    missing: list[str] = []
+                    wanted[label].setdefault(row[key], []).append(plan.line_of[(statement, key_)])
+    problems: list[tuple[int, str]] = []
     for label, ids in wanted.items():
         if not ids:
             continue
         found = {r["id"] for r in await store.read(EXISTING[label], {"ids": sorted(ids)})}
-        missing += [f"{label} {i}" for i in sorted(ids - found)]
-    if missing:
-        raise InvalidInput(
-            f"edges point to nodes that are neither in the file nor in the graph: {', '.join(missing[:10])}"
-            + (f" (and {len(missing) - 10} more)" if len(missing) > 10 else ""),
-            "reference",
-        )
+        problems += [(line, f"{label} {i} is neither in the file nor in the graph")
+                     for i in set(ids) - found for line in ids[i]]
+    if problems:
+        problems.sort()
+        raise InvalidFile(problems[:MAX_REPORTED], len(problems))
 
 
 async def write_plan(

@@ -87,6 +87,7 @@ def membership(rec: dict[str, Any]) -> tuple[str, Row]:
     props = {
         "role": m.check_text(rec.get("role"), "role", max_len=64, required=False),
         "since": m.check_time(rec["since"], "since") if rec.get("since") is not None else None,
+        "metadata": _metadata(rec, {"person", "project", "role", "since", "metadata"}),
     }
     return "import_memberships", {
         "person": m.check_id(rec.get("person"), "person"),
@@ -100,6 +101,7 @@ def usage(rec: dict[str, Any]) -> tuple[str, Row]:
     props = {
         "impact": m.check_number(impact, "score", lo=0, hi=1) if impact is not None else None,
         "at": m.check_time(rec["at"], "at") if rec.get("at") is not None else None,
+        "metadata": _metadata(rec, {"project", "artifact", "context", "impact", "score", "at", "metadata"}),
     }
     return "import_usages", {
         "project": m.check_id(rec.get("project"), "project"),
@@ -116,7 +118,8 @@ def lineage(rec: dict[str, Any]) -> tuple[str, Row]:
     source, target = m.check_id(rec.get("from"), "from"), m.check_id(rec.get("to"), "to")
     if source == target:
         raise InvalidInput("an artifact cannot derive from itself", "to")
-    return LINEAGE_TYPES[kind], {"from": source, "to": target}
+    props = {"metadata": _metadata(rec, {"from", "to", "type", "metadata"})}
+    return LINEAGE_TYPES[kind], {"from": source, "to": target, "props": _drop_none(props)}
 
 
 def metric(rec: dict[str, Any]) -> tuple[str, Row]:
