@@ -21,7 +21,13 @@ WITH p, [leaf IN $leaves | coalesce(CASE leaf.op
         WHEN 'relB' THEN leaf.value IN relB
         WHEN 'relBName' THEN leaf.value IN relBName
      END, false)] AS r
-WHERE $matchAll OR any(c IN $dnf WHERE all(l IN c WHERE r[l.i] <> l.neg))
+WHERE $matchAll OR reduce(st = [], ins IN $program | CASE ins.op
+        WHEN 'leaf' THEN st + [r[ins.i]]
+        WHEN 'true' THEN st + [true]
+        WHEN 'not' THEN st[0..size(st) - 1] + [NOT st[size(st) - 1]]
+        WHEN 'and' THEN st[0..size(st) - ins.n] + [all(x IN st[size(st) - ins.n..] WHERE x)]
+        WHEN 'or' THEN st[0..size(st) - ins.n] + [any(x IN st[size(st) - ins.n..] WHERE x)]
+     END)[0]
 WITH p ORDER BY p[$orderField] IS NULL,  // nodes without the value come last, either direction
                CASE WHEN $desc THEN p[$orderField] END DESC,
                CASE WHEN $desc THEN null ELSE p[$orderField] END ASC, p.id ASC

@@ -1,5 +1,5 @@
 // One page of projects matching a compiled `where` (see service/filters.py), plus the total.
-// $leaves: predicates evaluated per node; $dnf: OR of ANDs of (leaf index, negated) literals.
+// $leaves: predicates evaluated per node; $program: the AND/OR/NOT tree in postfix, run on a stack.
 // Each comprehension needs its own alias: FalkorDB 4 returns [] for a reused one.
 // Relationship lists are only built when a leaf needs them ($needUsed, $needMembers).
 MATCH (p:Project)
@@ -22,7 +22,13 @@ WITH p, [leaf IN $leaves | coalesce(CASE leaf.op
         WHEN 'relB' THEN leaf.value IN relB
         WHEN 'relBName' THEN leaf.value IN relBName
      END, false)] AS r
-WHERE $matchAll OR any(c IN $dnf WHERE all(l IN c WHERE r[l.i] <> l.neg))
+WHERE $matchAll OR reduce(st = [], ins IN $program | CASE ins.op
+        WHEN 'leaf' THEN st + [r[ins.i]]
+        WHEN 'true' THEN st + [true]
+        WHEN 'not' THEN st[0..size(st) - 1] + [NOT st[size(st) - 1]]
+        WHEN 'and' THEN st[0..size(st) - ins.n] + [all(x IN st[size(st) - ins.n..] WHERE x)]
+        WHEN 'or' THEN st[0..size(st) - ins.n] + [any(x IN st[size(st) - ins.n..] WHERE x)]
+     END)[0]
 WITH p ORDER BY p[$orderField] IS NULL,  // nodes without the value come last, either direction
                CASE WHEN $desc THEN p[$orderField] END DESC,
                CASE WHEN $desc THEN null ELSE p[$orderField] END ASC, p.id ASC

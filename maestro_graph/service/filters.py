@@ -1,20 +1,24 @@
 """Compile a `where` tree (AND / OR / NOT over field conditions) into statement parameters.
 
 Cypher text never changes with the filter: the statements (`projects_page`, `artifacts_page`)
-evaluate a list of leaf predicates per node, `$leaves`, and combine them with `$dnf`, the
-filter in disjunctive normal form (an OR of ANDs of possibly negated leaves). Field names are
-checked against a whitelist here, and values travel as parameters.
+evaluate a list of leaf predicates per node, `$leaves`, then run `$program`, the boolean tree in
+postfix order, on a small stack with `reduce()`:
+
+    leaf i   push leaves[i]          not      pop a, push NOT a
+    true     push true               and n    pop n values, push all of them
+                                     or n     pop n values, push any of them
+
+The program grows linearly with the filter (a normal form would grow exponentially). Field
+names are checked against a whitelist here, and values travel as parameters.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import product
 from typing import Any, Literal
 
 from maestro_graph.errors import InvalidInput
 
-MAX_CLAUSES = 256
 NONE_FIELD = "__none__"  # a property no node has: leaves of other ops read null, never mistype
 Kind = Literal["string", "number", "bool", "list", "relation"]
 
@@ -55,7 +59,7 @@ OPS_BY_KIND: dict[str, set[str]] = {
     "relation": {"eq"},
 }
 
-Literal_ = tuple[int, bool]  # (leaf index, negated)
+MAX_PROGRAM = 1000  # instructions; far beyond any hand-written filter, and bounded work per node
 
 
 def _leaf(entity: Entity, cond: Cond) -> dict[str, Any]:
@@ -80,42 +84,47 @@ def _leaf(entity: Entity, cond: Cond) -> dict[str, Any]:
     }
 
 
-def _and(parts: list[list[list[Literal_]]]) -> list[list[Literal_]]:
-    result: list[list[Literal_]] = [[]]
-    for part in parts:
-        result = [a + b for a, b in product(result, part)]
-        if len(result) > MAX_CLAUSES:
-            raise InvalidInput("where is too complex; simplify its AND/OR/NOT nesting", "where")
-    return result
-
-
-def _not(clauses: list[list[Literal_]]) -> list[list[Literal_]]:
-    # NOT (c1 OR c2 ...) = AND over clauses of (OR over the clause's negated literals)
-    return _and([[[(i, not neg)] for i, neg in clause] for clause in clauses])
+def _ins(op: str, i: int = 0, n: int = 0) -> dict[str, Any]:
+    return {"op": op, "i": i, "n": n}
 
 
 def compile_where(entity: Entity, where: Where | None) -> dict[str, Any]:
-    """Statement parameters for `where`: leaves, dnf, matchAll, needUsed, needMembers."""
+    """Statement parameters for `where`: leaves, program, matchAll, needUsed, needMembers."""
     leaves: list[dict[str, Any]] = []
+    program: list[dict[str, Any]] = []
 
-    def walk(node: Where) -> list[list[Literal_]]:
-        parts: list[list[list[Literal_]]] = []
+    def emit(node: Where) -> None:
+        parts = 0
         for cond in node.conds:
             leaves.append(_leaf(entity, cond))
-            parts.append([[(len(leaves) - 1, False)]])
-        parts += [walk(child) for child in node.all_of]
+            program.append(_ins("leaf", len(leaves) - 1))
+            parts += 1
+        for child in node.all_of:
+            emit(child)
+            parts += 1
         if node.any_of is not None:
-            parts.append([clause for child in node.any_of for clause in walk(child)])
+            for child in node.any_of:
+                emit(child)
+            program.append(_ins("or", n=len(node.any_of)))  # OR of nothing is false
+            parts += 1
         if node.not_ is not None:
-            parts.append(_not(walk(node.not_)))
-        return _and(parts)
+            emit(node.not_)
+            program.append(_ins("not"))
+            parts += 1
+        if parts == 0:
+            program.append(_ins("true"))  # an empty filter holds for every node
+        elif parts > 1:
+            program.append(_ins("and", n=parts))
+        if len(program) > MAX_PROGRAM:
+            raise InvalidInput("where is too large; it may hold at most 1000 conditions and operators", "where")
 
-    clauses = walk(where) if where else [[]]
+    if where is not None:
+        emit(where)
     ops = {leaf["op"] for leaf in leaves}
     return {
         "leaves": leaves,
-        "dnf": [[{"i": i, "neg": neg} for i, neg in clause] for clause in clauses],
-        "matchAll": any(len(clause) == 0 for clause in clauses),
+        "program": program,
+        "matchAll": not program or program == [_ins("true")],
         "needUsed": bool(ops & {"relA", "relAName"}),
         "needMembers": bool(ops & {"relB", "relBName"}),
     }

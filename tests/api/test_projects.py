@@ -273,3 +273,23 @@ async def test_a_forged_cursor_beyond_any_page_returns_nothing(org: Api) -> None
 
 async def test_the_tag_filter_matches_tags_the_way_they_were_written(org: Api) -> None:
     assert await matching(org, {"tags": {"has": "Fraud"}}) == expected(lambda p: "fraud" in p["tags"])
+
+
+async def test_a_wide_not_over_or_of_ands_is_answered_exactly(org: Api) -> None:
+    """Nine ANDs of three conditions under NOT: 3^9 clauses in normal form, 40 instructions here."""
+    groups = [(lo, lo + 2) for lo in range(1, 10)]
+    where = {"NOT": {"OR": [
+        {"AND": [{"complexityScore": {"gte": lo}}, {"complexityScore": {"lte": hi}}, {"tags": {"has": "fraud"}}]}
+        for lo, hi in groups
+    ]}}
+    found = await matching(org, where)
+    assert found == expected(lambda p: not any(
+        lo <= p["complexityScore"] <= hi and "fraud" in p["tags"] for lo, hi in groups))
+
+
+async def test_empty_and_or_not_follow_logic(org: Api) -> None:
+    everyone = expected(lambda p: True)
+    assert await matching(org, {"AND": []}) == everyone
+    assert await matching(org, {"OR": []}) == set()
+    assert await matching(org, {"NOT": {"OR": []}}) == everyone
+    assert await matching(org, {"NOT": {}}) == set()
