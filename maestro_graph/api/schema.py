@@ -8,10 +8,13 @@ from typing import Annotated, Any, TypeVar
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.schema.config import StrawberryConfig
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.types import Info
 
-from maestro_graph.api.types.common import ArtifactType, Connection, Edge, EpochMillis, ErrorCode, MutationError
+from maestro_graph.api.types.common import (
+    SCALARS, ArtifactType, Connection, Edge, EpochMillis, ErrorCode, MutationError,
+)
 from maestro_graph.api.types.inputs import (
     ArtifactOrder, ArtifactWhere, CreateProjectInput, OutcomeInput, ProjectOrder, ProjectWhere,
     RegisterArtifactInput, UpdateProjectInput, input_dict, to_where,
@@ -160,7 +163,7 @@ class Mutation:
     @strawberry.mutation
     async def record_metric(
         self, info: Info, project_id: strawberry.ID, type: str, value: float,
-        at: EpochMillis | None = None, source: str | None = None,  # type: ignore[valid-type]
+        at: EpochMillis | None = None, source: str | None = None,
     ) -> MetricResult:
         node = await _result(writes.record_metric(info.context.store, str(project_id), type, value, at, source))
         return Metric.from_node(node) if isinstance(node, dict) else node
@@ -187,6 +190,7 @@ class MaestroSchema(strawberry.Schema):
 
 def build_schema() -> strawberry.Schema:
     return MaestroSchema(
+        config=StrawberryConfig(scalar_map=SCALARS),
         query=Query,
         mutation=Mutation,
         # factories, so that every request gets fresh extension instances

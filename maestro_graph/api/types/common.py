@@ -21,12 +21,14 @@ def _parse_epoch(value: object) -> int:
     return model.check_time(value, "EpochMillis")
 
 
-EpochMillis = strawberry.scalar(
-    NewType("EpochMillis", int),
+EpochMillis = NewType("EpochMillis", int)
+EPOCH_MILLIS = strawberry.scalar(
+    name="EpochMillis",
     serialize=int,
     parse_value=_parse_epoch,
     description="Milliseconds since 1970-01-01 UTC (what the store keeps; JSON numbers hold it exactly).",
 )
+SCALARS = {EpochMillis: EPOCH_MILLIS}  # the schema's scalar_map
 
 ProblemClass = strawberry.enum(model.ProblemClass, description="The kind of ML problem a project solves.")
 ArtifactType = strawberry.enum(model.ArtifactType, description="What sort of reusable artifact this is.")

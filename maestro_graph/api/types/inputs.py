@@ -200,7 +200,7 @@ class CreateProjectInput:
     complexity_score: int | None = None
     status: ProjectStatus | None = None  # type: ignore[valid-type]
     tags: list[str] | None = None
-    started_at: EpochMillis | None = None  # type: ignore[valid-type]
+    started_at: EpochMillis | None = None
 
 
 @strawberry.input
@@ -211,7 +211,7 @@ class UpdateProjectInput:
     complexity_score: int | None = None
     status: ProjectStatus | None = None  # type: ignore[valid-type]
     tags: list[str] | None = None
-    started_at: EpochMillis | None = None  # type: ignore[valid-type]
+    started_at: EpochMillis | None = None
 
 
 @strawberry.input
@@ -222,7 +222,7 @@ class OutcomeInput:
     business_impact: float | None = None
     duration_days: float | None = None
     cost_usd: float | None = None
-    completed_at: EpochMillis | None = None  # type: ignore[valid-type]
+    completed_at: EpochMillis | None = None
 
 
 @strawberry.input

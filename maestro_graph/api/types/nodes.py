@@ -47,7 +47,7 @@ class Metric:
     project_id: str
     type: str
     value: float
-    at: EpochMillis  # type: ignore[valid-type]
+    at: EpochMillis
     source: str | None
 
     @classmethod
@@ -59,7 +59,7 @@ class Metric:
 class Prediction:
     id: strawberry.ID
     model_version: str
-    created_at: EpochMillis  # type: ignore[valid-type]
+    created_at: EpochMillis
     success_probability: float | None
     duration_days: float | None
     cost_usd: float | None
@@ -80,8 +80,8 @@ class Project:
     complexity_score: int | None
     status: ProjectStatus  # type: ignore[valid-type]
     tags: list[str]
-    started_at: EpochMillis | None  # type: ignore[valid-type]
-    completed_at: EpochMillis | None  # type: ignore[valid-type]
+    started_at: EpochMillis | None
+    completed_at: EpochMillis | None
     outcome: Outcome | None
     raw_metadata: strawberry.Private[str | None]
 
@@ -122,7 +122,7 @@ class Project:
 
     @strawberry.field(description="Process metric points, oldest first; optionally one type, since a time.")
     async def metrics(
-        self, info: Info, type: str | None = None, since: EpochMillis | None = None,  # type: ignore[valid-type]
+        self, info: Info, type: str | None = None, since: EpochMillis | None = None,
         first: int | None = None, after: str | None = None,
     ) -> MetricConnection:
         loaders = info.context.loaders
@@ -254,14 +254,14 @@ class MetricEdge(Edge):
 class MembershipEdge(Edge):
     node: Person
     role: str | None
-    since: EpochMillis | None  # type: ignore[valid-type]
+    since: EpochMillis | None
 
 
 @strawberry.type(description="A project of a person, with their role on it.")
 class PersonProjectEdge(Edge):
     node: Project
     role: str | None
-    since: EpochMillis | None  # type: ignore[valid-type]
+    since: EpochMillis | None
 
 
 @strawberry.type(description="An artifact a project used: the USED edge's context and impact.")
@@ -269,7 +269,7 @@ class ProjectArtifactEdge(Edge):
     node: Artifact
     context: str | None
     impact: float | None
-    at: EpochMillis | None  # type: ignore[valid-type]
+    at: EpochMillis | None
 
 
 @strawberry.type(description="A project that used an artifact: the USED edge's context and impact.")
@@ -277,7 +277,7 @@ class ArtifactUsageEdge(Edge):
     node: Project
     context: str | None
     impact: float | None
-    at: EpochMillis | None  # type: ignore[valid-type]
+    at: EpochMillis | None
 
 
 @strawberry.type(description="An artifact used together with another, and by how many projects.")
