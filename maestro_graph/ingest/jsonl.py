@@ -139,8 +139,10 @@ async def check_references(store: GraphStore, plan: ImportPlan) -> None:
 
 
 async def write_plan(
-    store: GraphStore, plan: ImportPlan, *, batch_size: int, progress: Callable[[int], None] | None = None
+    store: GraphStore, plan: ImportPlan, *, batch_size: int, progress: Callable[[int], None] | None = None,
+    checkpoint: bool = True,
 ) -> ImportReport:
+    """Write a validated plan; `checkpoint` compacts the store's log afterwards (see GraphStore.checkpoint)."""
     created: dict[str, int] = {}
     updated: dict[str, int] = {}
     for statement in WRITE_ORDER:
@@ -153,7 +155,8 @@ async def write_plan(
             updated[statement] = updated.get(statement, 0) + len(chunk) - made
             if progress:
                 progress(len(chunk))
-    await store.checkpoint()
+    if checkpoint:
+        await store.checkpoint()
     return ImportReport(plan.lines, created, updated)
 
 
