@@ -21,7 +21,8 @@ class Settings(BaseSettings):
     fsync: Literal["everysec", "always", "no"] = Field(
         "everysec", description="Append-only-file fsync policy of the embedded store."
     )
-    falkordb_port: int = Field(0, description="Also listen on this TCP port on 127.0.0.1 (0 = unix socket only).")
+    falkordb_port: int = Field(0, description="Also listen on this TCP port on 127.0.0.1 (0 = unix socket only); the store then "
+        "requires the password written to <data_dir>/falkordb.secret.")
     falkordb_url: str | None = Field(None, description="Use an external FalkorDB (redis://host:port) instead of the embedded one.")
     neo4j_uri: str | None = Field(None, description="Use Neo4j at this bolt/neo4j URI instead of FalkorDB.")
     neo4j_user: str = Field("neo4j", description="Neo4j user name.")

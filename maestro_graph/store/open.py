@@ -41,7 +41,7 @@ def connect(settings: Settings, server: EmbeddedFalkorDB | None = None) -> Graph
     if server is None:
         raise ValueError("the embedded FalkorDB needs a running server")
     return FalkorDBStore.connect(
-        socket_path=str(server.socket_path), graph=settings.graph,
+        socket_path=str(server.socket_path), password=server.password, graph=settings.graph,
         pool_size=settings.store_pool_size, timeout_s=settings.store_timeout_s,
     )
 
