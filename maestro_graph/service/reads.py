@@ -61,13 +61,21 @@ async def artifact_versions(store: GraphStore, ids: Sequence[str]) -> list[list[
 
 
 async def artifact_lineage(store: GraphStore, ids: Sequence[str], direction: str, depth: int) -> list[list[dict[str, Any]]]:
-    """Lineage rows (node, depth, path, direction) per artifact; depth is capped at 3 by the caller."""
+    """Lineage rows (node, depth, path, direction) per artifact; depth is capped at 3 by the caller.
+
+    An ancestor reachable along several paths (a diamond) is listed once, at its shortest path:
+    the statements return rows by increasing depth, so the first row seen for a node wins.
+    """
     statements = {"UPSTREAM": ["artifact_lineage_upstream"], "DOWNSTREAM": ["artifact_lineage_downstream"],
                   "BOTH": ["artifact_lineage_upstream", "artifact_lineage_downstream"]}[direction]
     found: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
     for statement in statements:
         label = "UPSTREAM" if statement.endswith("upstream") else "DOWNSTREAM"
+        seen: set[tuple[str, str]] = set()
         for row in await store.read(statement, {"ids": list(ids), "depth": depth}):
+            if (row["id"], row["node"]["id"]) in seen:
+                continue
+            seen.add((row["id"], row["node"]["id"]))
             found[row["id"]].append({"node": row["node"], "depth": row["depth"], "path": row["path"], "direction": label})
     return [found[i] for i in ids]
 

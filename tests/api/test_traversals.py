@@ -226,3 +226,22 @@ async def test_a_release_is_newer_than_its_pre_releases(api: Api) -> None:
         made = (await gql(api.client, register, version=version))["registerArtifact"]["id"]
     versions = (await gql(api.client, '{ artifact(id: "%s") { versions { edges { node { version } } } } }' % made))
     assert [e["node"]["version"] for e in versions["artifact"]["versions"]["edges"]] == ["1.0.0", "1.0.0-rc.1", "1.0.0-alpha", "0.9.0"]
+
+
+async def test_an_ancestor_reached_by_two_paths_is_listed_once_at_its_shortest(api: Api, store: GraphStore) -> None:
+    diamond = [{"kind": "artifact", "id": f"a:d{i}", "name": f"d{i}", "artifactType": "dataset"} for i in range(1, 5)]
+    edges = [("a:d2", "a:d1"), ("a:d3", "a:d1"), ("a:d4", "a:d2"), ("a:d4", "a:d3"), ("a:d3", "a:d2")]
+    await load(store, diamond + [{"kind": "lineage", "from": a, "to": b, "type": "DERIVED_FROM"} for a, b in edges])
+    query = '{ artifact(id: "a:d4") { lineage(direction: UPSTREAM, depth: 3) { totalCount edges { depth node { id } } } } }'
+    lineage = (await gql(api.client, query))["artifact"]["lineage"]
+    got = [(e["node"]["id"], e["depth"]) for e in lineage["edges"]]
+    assert sorted(got) == [("a:d1", 2), ("a:d2", 1), ("a:d3", 1)]
+    assert lineage["totalCount"] == 3
+
+
+async def test_projects_without_a_start_come_last_in_a_persons_projects(org: Api) -> None:
+    added = await gql(org.client, 'mutation { addTeamMember(projectId: "p:idle", personId: "u:linus", role: "ops") '
+                                  '{ ... on Project { id } } }')
+    assert added["addTeamMember"]["id"] == "p:idle"
+    linus = (await gql(org.client, '{ person(id: "u:linus") { projects { edges { node { id } } } } }'))["person"]
+    assert [e["node"]["id"] for e in linus["projects"]["edges"]] == ["p:ranker", "p:idle"]
