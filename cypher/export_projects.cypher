@@ -1,5 +1,7 @@
-// One page of Project nodes for `maestro export`, in id order (vectors are not exported).
+// One page of Project nodes for `maestro export`, after the id $after in id order (keyset paging:
+// a node added or deleted meanwhile cannot shift later pages). Vectors are not exported.
 MATCH (n:Project)
+WHERE n.id > $after
 WITH n ORDER BY n.id
-SKIP $skip LIMIT $limit
-RETURN properties(n) AS props
+LIMIT $limit
+RETURN n.id AS key, properties(n) AS props

@@ -17,14 +17,16 @@ EDGE_KINDS = {"MEMBER_OF": "membership", "USED": "usage", "DERIVED_FROM": "linea
 
 
 async def _pages(store: GraphStore, statement: str) -> AsyncIterator[dict[str, Any]]:
-    skip = 0
+    """Keyset paging: each page starts after the last key seen, so concurrent writes beside a
+    running server cannot make a page skip or repeat a record."""
+    after = ""
     while True:
-        rows = await store.read(statement, {"skip": skip, "limit": PAGE})
+        rows = await store.read(statement, {"after": after, "limit": PAGE})
         for row in rows:
             yield row
         if len(rows) < PAGE:
             return
-        skip += PAGE
+        after = rows[-1]["key"]
 
 
 def _unflatten(kind: str, props: dict[str, Any]) -> dict[str, Any]:

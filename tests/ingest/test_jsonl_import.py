@@ -183,3 +183,17 @@ async def test_unknown_keys_on_edges_are_kept_and_exported(store: GraphStore, tm
     assert exported["membership"]["metadata"] == {"allocation": 0.5}
     assert exported["usage"]["metadata"] == {"notes": "reused as-is"}
     assert exported["lineage"]["metadata"] == {"reason": "fork"}
+
+
+async def test_export_pages_through_more_than_one_page_of_each_kind(store: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from maestro_graph.ingest import export
+
+    monkeypatch.setattr(export, "PAGE", 7)  # many small pages: every page boundary is exercised
+    recs = org(30, 10, 5)
+    await import_lines(store, [json.dumps(r) for r in recs], batch_size=50)
+    out = tmp_path / "paged.jsonl"
+    await export_file(store, out)
+    exported = [json.loads(line) for line in out.read_text().splitlines()]
+    kinds = [r["kind"] for r in exported]
+    assert len(exported) == len(set(map(json.dumps, exported))), "a record was exported twice"
+    assert {k: kinds.count(k) for k in set(kinds)} == {k: [r["kind"] for r in recs].count(k) for k in set(kinds)}

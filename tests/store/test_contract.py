@@ -18,7 +18,7 @@ async def test_bootstrap_is_idempotent_and_enforces_unique_ids(backend_store: Gr
     await backend_store.write("create_project", {"props": {"id": "p:1", "name": "a"}})
     with pytest.raises(Conflict):
         await backend_store.write("create_project", {"props": {"id": "p:1", "name": "b"}})
-    rows = await backend_store.read("export_projects", {"skip": 0, "limit": 10})
+    rows = await backend_store.read("export_projects", {"after": "", "limit": 10})
     assert [r["props"]["name"] for r in rows] == ["a"]
 
 

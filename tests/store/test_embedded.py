@@ -136,7 +136,7 @@ async def test_acknowledged_imports_survive_a_sigkill_of_the_server(tmp_path: Pa
         store = FalkorDBStore.connect(socket_path=str(restarted.socket_path), graph="durable", pool_size=2)
         try:
             assert await counts(store) == expected_counts(**shape)
-            page = {"skip": 0, "limit": shape["projects"]}
+            page = {"after": "", "limit": shape["projects"]}
             projects = {r["props"]["id"]: r["props"] for r in await store.read("export_projects", page)}
             assert len(projects) == shape["projects"]
             assert projects["p:0"]["success"] is True and projects["p:1"]["success"] is False
