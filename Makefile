@@ -35,6 +35,7 @@ serve: install
 bench: install
 	$(BIN)/python bench/import_speed.py
 	$(BIN)/python bench/graphql_overhead.py
+	$(BIN)/python bench/list_filters.py
 
 schema: install
 	$(BIN)/maestro export-schema --output schema.graphql

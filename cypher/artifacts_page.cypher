@@ -1,12 +1,5 @@
 // One page of artifacts matching a compiled `where` (see service/filters.py), plus the total.
-// Each comprehension needs its own alias: FalkorDB 4 returns [] for a reused one.
-// relA: ids/names of projects that used the artifact; relB: ids/names of people who created it.
 MATCH (p:Artifact)
-WITH p,
-     CASE WHEN $needUsed THEN [(x:Project)-[:USED]->(p) | x.id] ELSE [] END AS relA,
-     CASE WHEN $needUsed THEN [(x2:Project)-[:USED]->(p) | x2.name] ELSE [] END AS relAName,
-     CASE WHEN $needMembers THEN [(m:Person)-[:CREATED]->(p) | m.id] ELSE [] END AS relB,
-     CASE WHEN $needMembers THEN [(m2:Person)-[:CREATED]->(p) | m2.name] ELSE [] END AS relBName
 WITH p, [leaf IN $leaves | coalesce(CASE leaf.op
         WHEN 'eq' THEN p[leaf.field] = leaf.value
         WHEN 'in' THEN p[leaf.field] IN leaf.values
@@ -16,10 +9,6 @@ WITH p, [leaf IN $leaves | coalesce(CASE leaf.op
         WHEN 'lte' THEN p[leaf.field] <= leaf.value
         WHEN 'contains' THEN toLower(p[leaf.sfield]) CONTAINS toLower(leaf.svalue)
         WHEN 'has' THEN leaf.value IN p[leaf.lfield]
-        WHEN 'relA' THEN leaf.value IN relA
-        WHEN 'relAName' THEN leaf.value IN relAName
-        WHEN 'relB' THEN leaf.value IN relB
-        WHEN 'relBName' THEN leaf.value IN relBName
      END, false)] AS r
 WHERE $matchAll OR reduce(st = [], ins IN $program | CASE ins.op
         WHEN 'leaf' THEN st + [r[ins.i]]

@@ -1,13 +1,6 @@
 // One page of projects matching a compiled `where` (see service/filters.py), plus the total.
 // $leaves: predicates evaluated per node; $program: the AND/OR/NOT tree in postfix, run on a stack.
-// Each comprehension needs its own alias: FalkorDB 4 returns [] for a reused one.
-// Relationship lists are only built when a leaf needs them ($needUsed, $needMembers).
 MATCH (p:Project)
-WITH p,
-     CASE WHEN $needUsed THEN [(p)-[:USED]->(a:Artifact) | a.id] ELSE [] END AS relA,
-     CASE WHEN $needUsed THEN [(p)-[:USED]->(a2:Artifact) | a2.name] ELSE [] END AS relAName,
-     CASE WHEN $needMembers THEN [(m:Person)-[:MEMBER_OF]->(p) | m.id] ELSE [] END AS relB,
-     CASE WHEN $needMembers THEN [(m2:Person)-[:MEMBER_OF]->(p) | m2.name] ELSE [] END AS relBName
 WITH p, [leaf IN $leaves | coalesce(CASE leaf.op
         WHEN 'eq' THEN p[leaf.field] = leaf.value
         WHEN 'in' THEN p[leaf.field] IN leaf.values
@@ -17,10 +10,6 @@ WITH p, [leaf IN $leaves | coalesce(CASE leaf.op
         WHEN 'lte' THEN p[leaf.field] <= leaf.value
         WHEN 'contains' THEN toLower(p[leaf.sfield]) CONTAINS toLower(leaf.svalue)
         WHEN 'has' THEN leaf.value IN p[leaf.lfield]
-        WHEN 'relA' THEN leaf.value IN relA
-        WHEN 'relAName' THEN leaf.value IN relAName
-        WHEN 'relB' THEN leaf.value IN relB
-        WHEN 'relBName' THEN leaf.value IN relBName
      END, false)] AS r
 WHERE $matchAll OR reduce(st = [], ins IN $program | CASE ins.op
         WHEN 'leaf' THEN st + [r[ins.i]]

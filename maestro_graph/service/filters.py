@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from maestro_graph.errors import InvalidInput
+from maestro_graph.store.port import GraphStore
 
 NONE_FIELD = "__none__"  # a property no node has: leaves of other ops read null, never mistype
 Kind = Literal["string", "number", "bool", "list", "relation"]
@@ -47,7 +48,7 @@ class Entity:
     """What can be filtered and sorted on one label: property kinds and relation leaves."""
 
     fields: dict[str, Kind]
-    relations: dict[str, str]  # field name -> leaf op (relA, relAName, relB, relBName)
+    relations: dict[str, str]  # field name -> statement returning the ids of matching nodes
     order_fields: frozenset[str]
 
 
@@ -63,9 +64,6 @@ MAX_PROGRAM = 1000  # instructions; far beyond any hand-written filter, and boun
 
 
 def _leaf(entity: Entity, cond: Cond) -> dict[str, Any]:
-    if cond.field in entity.relations:
-        return {"op": entity.relations[cond.field], "field": NONE_FIELD, "sfield": NONE_FIELD,
-                "lfield": NONE_FIELD, "value": cond.value, "svalue": "", "values": []}
     kind = entity.fields.get(cond.field)
     if kind is None or cond.op not in OPS_BY_KIND[kind]:
         raise InvalidInput(f"cannot filter {cond.field} with {cond.op}", f"where.{cond.field}")
@@ -89,7 +87,7 @@ def _ins(op: str, i: int = 0, n: int = 0) -> dict[str, Any]:
 
 
 def compile_where(entity: Entity, where: Where | None) -> dict[str, Any]:
-    """Statement parameters for `where`: leaves, program, matchAll, needUsed, needMembers."""
+    """Statement parameters for `where`: leaves, program, matchAll."""
     leaves: list[dict[str, Any]] = []
     program: list[dict[str, Any]] = []
 
@@ -120,14 +118,31 @@ def compile_where(entity: Entity, where: Where | None) -> dict[str, Any]:
 
     if where is not None:
         emit(where)
-    ops = {leaf["op"] for leaf in leaves}
-    return {
-        "leaves": leaves,
-        "program": program,
-        "matchAll": not program or program == [_ins("true")],
-        "needUsed": bool(ops & {"relA", "relAName"}),
-        "needMembers": bool(ops & {"relB", "relBName"}),
-    }
+    return {"leaves": leaves, "program": program, "matchAll": not program or program == [_ins("true")]}
+
+
+async def resolve_relations(store: GraphStore, entity: Entity, where: Where | None) -> Where | None:
+    """Turn each relationship condition into `id in [...]`, one indexed read per condition.
+
+    Evaluating relationships per node in the page statement cost ~0.9 s per 100k nodes even when
+    no filter needed them (FalkorDB evaluates both branches of a CASE); starting from the one
+    related node is an index lookup instead.
+    """
+    if where is None:
+        return None
+    conds = []
+    for cond in where.conds:
+        if cond.field in entity.relations:
+            row = (await store.read(entity.relations[cond.field], {"value": cond.value}))[0]
+            cond = Cond("id", "in", list(row["ids"]))
+        conds.append(cond)
+    return Where(
+        conds=conds,
+        all_of=[w for w in [await resolve_relations(store, entity, c) for c in where.all_of] if w],
+        any_of=None if where.any_of is None else
+        [w for w in [await resolve_relations(store, entity, c) for c in where.any_of] if w],
+        not_=await resolve_relations(store, entity, where.not_),
+    )
 
 
 def order_params(entity: Entity, field_name: str, descending: bool) -> dict[str, Any]:
@@ -143,7 +158,10 @@ PROJECTS = Entity(
         "modelPerformance": "number", "businessImpact": "number", "durationDays": "number",
         "costUsd": "number", "startedAt": "number", "completedAt": "number", "tags": "list",
     },
-    relations={"usesArtifact": "relA", "usesArtifactName": "relAName", "hasMember": "relB", "hasMemberName": "relBName"},
+    relations={
+        "usesArtifact": "ids_projects_using_artifact", "usesArtifactName": "ids_projects_using_artifact_named",
+        "hasMember": "ids_projects_with_member", "hasMemberName": "ids_projects_with_member_named",
+    },
     order_fields=frozenset({"id", "name", "complexityScore", "successScore", "startedAt", "completedAt",
                             "durationDays", "costUsd", "status", "problemClass"}),
 )
@@ -153,6 +171,6 @@ ARTIFACTS = Entity(
         "id": "string", "name": "string", "description": "string", "artifactType": "string",
         "version": "string", "createdBy": "string", "storagePath": "string", "tags": "list",
     },
-    relations={"usedBy": "relA", "usedByName": "relAName", "createdByPerson": "relB"},
+    relations={"usedBy": "ids_artifacts_used_by_project", "usedByName": "ids_artifacts_used_by_project_named"},
     order_fields=frozenset({"id", "name", "version", "artifactType"}),
 )

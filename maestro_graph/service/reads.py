@@ -11,7 +11,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from maestro_graph.model import version_key
-from maestro_graph.service.filters import ARTIFACTS, PROJECTS, Where, compile_where, order_params
+from maestro_graph.service.filters import (
+    ARTIFACTS, PROJECTS, Where, compile_where, order_params, resolve_relations,
+)
 from maestro_graph.service.pages import Page, PageArgs
 from maestro_graph.store.port import GraphStore
 
@@ -31,6 +33,7 @@ async def list_nodes(
     store: GraphStore, label: str, where: Where | None, order_field: str, descending: bool, args: PageArgs
 ) -> Page:
     statement, entity = PAGE_STATEMENTS[label]
+    where = await resolve_relations(store, entity, where)
     params = {**compile_where(entity, where), **order_params(entity, order_field, descending),
               "skip": args.skip, "limit": args.limit}
     row = (await store.read(statement, params))[0]

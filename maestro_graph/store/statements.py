@@ -17,7 +17,9 @@ DIALECTS = ("falkordb", "neo4j")
 USED = frozenset({
     "add_team_member", "artifact_co_used", "artifact_impact", "artifact_lineage_downstream",
     "artifact_lineage_upstream", "artifact_used_by", "artifact_versions", "artifact_versions_by_name",
-    "artifacts_by_id", "artifacts_page", "create_project", "delete_project", "existing_artifact_ids",
+    "artifacts_by_id", "artifacts_page", "ids_artifacts_used_by_project", "ids_artifacts_used_by_project_named",
+    "ids_projects_using_artifact", "ids_projects_using_artifact_named", "ids_projects_with_member",
+    "ids_projects_with_member_named", "create_project", "delete_project", "existing_artifact_ids",
     "existing_person_ids", "existing_project_ids", "export_artifacts", "export_edges", "export_metrics",
     "export_persons", "export_projects", "graph_counts", "import_artifacts", "import_created",
     "import_derived_from", "import_memberships", "import_metrics", "import_new_version_of",
