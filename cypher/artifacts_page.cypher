@@ -1,5 +1,8 @@
 // One page of artifacts matching a compiled `where` (see service/filters.py), plus the total.
 MATCH (p:Artifact)
+WHERE ($preIds IS NULL OR p.id IN $preIds)
+  AND ($preArtifactType IS NULL OR p.artifactType IN $preArtifactType)
+  AND ($preName IS NULL OR p.name IN $preName)
 WITH p, [leaf IN $leaves | coalesce(CASE leaf.op
         WHEN 'eq' THEN p[leaf.field] = leaf.value
         WHEN 'in' THEN p[leaf.field] IN leaf.values

@@ -1,6 +1,10 @@
 // One page of projects matching a compiled `where` (see service/filters.py), plus the total.
+// $pre*: top-level eq/in conditions on indexed fields, applied first (null = no condition).
 // $leaves: predicates evaluated per node; $program: the AND/OR/NOT tree in postfix, run on a stack.
 MATCH (p:Project)
+WHERE ($preIds IS NULL OR p.id IN $preIds)
+  AND ($preStatus IS NULL OR p.status IN $preStatus)
+  AND ($preProblemClass IS NULL OR p.problemClass IN $preProblemClass)
 WITH p, [leaf IN $leaves | coalesce(CASE leaf.op
         WHEN 'eq' THEN p[leaf.field] = leaf.value
         WHEN 'in' THEN p[leaf.field] IN leaf.values

@@ -50,6 +50,7 @@ class Entity:
     fields: dict[str, Kind]
     relations: dict[str, str]  # field name -> statement returning the ids of matching nodes
     order_fields: frozenset[str]
+    prefilter: dict[str, str]  # indexed field -> statement parameter narrowing the MATCH
 
 
 OPS_BY_KIND: dict[str, set[str]] = {
@@ -86,8 +87,28 @@ def _ins(op: str, i: int = 0, n: int = 0) -> dict[str, Any]:
     return {"op": op, "i": i, "n": n}
 
 
+def _split_prefilter(entity: Entity, where: Where | None) -> tuple[dict[str, Any], Where | None]:
+    """Take top-level `eq`/`in` conditions on indexed fields out of the program.
+
+    They are ANDed with everything else, so applying them first, as `p.field IN $values` in the
+    MATCH, gives the same answer, and the per-node evaluation then sees only the survivors.
+    """
+    params: dict[str, Any] = {param: None for param in entity.prefilter.values()}
+    if where is None:
+        return params, None
+    rest = []
+    for cond in where.conds:
+        param = entity.prefilter.get(cond.field)
+        if param is not None and params[param] is None and cond.op in ("eq", "in"):
+            params[param] = list(cond.value) if cond.op == "in" else [cond.value]
+        else:
+            rest.append(cond)
+    return params, Where(conds=rest, all_of=where.all_of, any_of=where.any_of, not_=where.not_)
+
+
 def compile_where(entity: Entity, where: Where | None) -> dict[str, Any]:
-    """Statement parameters for `where`: leaves, program, matchAll."""
+    """Statement parameters for `where`: prefilter values, leaves, program, matchAll."""
+    prefilter, where = _split_prefilter(entity, where)
     leaves: list[dict[str, Any]] = []
     program: list[dict[str, Any]] = []
 
@@ -118,7 +139,7 @@ def compile_where(entity: Entity, where: Where | None) -> dict[str, Any]:
 
     if where is not None:
         emit(where)
-    return {"leaves": leaves, "program": program, "matchAll": not program or program == [_ins("true")]}
+    return {**prefilter, "leaves": leaves, "program": program, "matchAll": not program or program == [_ins("true")]}
 
 
 async def resolve_relations(store: GraphStore, entity: Entity, where: Where | None) -> Where | None:
@@ -164,6 +185,7 @@ PROJECTS = Entity(
     },
     order_fields=frozenset({"id", "name", "complexityScore", "successScore", "startedAt", "completedAt",
                             "durationDays", "costUsd", "status", "problemClass"}),
+    prefilter={"id": "preIds", "status": "preStatus", "problemClass": "preProblemClass"},
 )
 
 ARTIFACTS = Entity(
@@ -173,4 +195,5 @@ ARTIFACTS = Entity(
     },
     relations={"usedBy": "ids_artifacts_used_by_project", "usedByName": "ids_artifacts_used_by_project_named"},
     order_fields=frozenset({"id", "name", "version", "artifactType"}),
+    prefilter={"id": "preIds", "artifactType": "preArtifactType", "name": "preName"},
 )
