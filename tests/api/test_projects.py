@@ -293,3 +293,15 @@ async def test_empty_and_or_not_follow_logic(org: Api) -> None:
     assert await matching(org, {"OR": []}) == set()
     assert await matching(org, {"NOT": {"OR": []}}) == everyone
     assert await matching(org, {"NOT": {}}) == set()
+
+
+async def test_indexed_conditions_combine_with_the_rest_of_the_filter(org: Api) -> None:
+    """Top-level status/problemClass/id conditions narrow the scan first; answers must not change."""
+    where = {"status": {"in": ["COMPLETED", "ACTIVE"]}, "complexityScore": {"gte": 5},
+             "OR": [{"tags": {"has": "fraud"}}, {"status": {"eq": "ACTIVE"}}]}
+    assert await matching(org, where) == expected(lambda p: p["status"] in ("completed", "active")
+                                                  and p["complexityScore"] >= 5
+                                                  and ("fraud" in p["tags"] or p["status"] == "active"))
+    assert await matching(org, {"status": {"in": []}}) == set()
+    some = sorted(expected(lambda p: True))[:3]
+    assert await matching(org, {"id": {"in": some}, "NOT": {"id": {"eq": some[0]}}}) == set(some[1:])
