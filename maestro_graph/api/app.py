@@ -57,7 +57,7 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
         Route("/", root),
         Route("/healthz", healthz),
         Route("/metrics", metrics),
-        *graphql_routes(settings),
+        *graphql_routes(),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.settings = settings

@@ -21,7 +21,6 @@ from strawberry.types import ExecutionResult
 
 from maestro_graph.api.context import Context, build_context
 from maestro_graph.api.schema import schema
-from maestro_graph.config import Settings
 from maestro_graph.errors import MaestroError
 
 EXAMPLE_QUERIES = """# Maestro Graph: a few questions to start from (Ctrl-Enter runs the one under the cursor).
@@ -94,6 +93,6 @@ class MaestroGraphQL(GraphQL):
         return HTMLResponse(html.replace("Strawberry GraphiQL", "Maestro Graph · GraphiQL"))
 
 
-def graphql_routes(settings: Settings) -> list[Route]:
+def graphql_routes() -> list[Route]:
     view = MaestroGraphQL(schema, graphql_ide="graphiql", allow_queries_via_get=False)
     return [Route("/graphql", view, methods=["GET", "POST"])]

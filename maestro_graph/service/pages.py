@@ -7,7 +7,7 @@ so walking the pages of an unchanged graph returns each item exactly once.
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from maestro_graph.errors import InvalidInput
@@ -56,7 +56,6 @@ class Page:
     rows: list[dict[str, Any]]
     total: int
     skip: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def has_next(self) -> bool:

@@ -38,14 +38,6 @@ class InstrumentedStore:
     def graph(self) -> str:
         return self.inner.graph
 
-    @property
-    def statements(self) -> Any:
-        return getattr(self.inner, "statements", None)
-
-    @property
-    def total_calls(self) -> int:
-        return sum(self.calls.values())
-
     async def _timed(self, kind: str, name: str, call: Any) -> Any:
         self.calls[name] += 1
         start = time.perf_counter()

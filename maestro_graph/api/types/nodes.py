@@ -20,8 +20,9 @@ from maestro_graph.service.pages import Page
 MAX_LINEAGE_DEPTH = 3
 
 
-def _meta(raw: str | None) -> Any:
-    return json.loads(raw) if isinstance(raw, str) else None
+def _metadata(root: strawberry.Parent[Any]) -> JSON | None:
+    """Free-form metadata is stored as a JSON string; it is parsed only when a client asks."""
+    return json.loads(root.raw_metadata) if isinstance(root.raw_metadata, str) else None
 
 
 @strawberry.enum
@@ -84,10 +85,7 @@ class Project:
     completed_at: EpochMillis | None
     outcome: Outcome | None
     raw_metadata: strawberry.Private[str | None]
-
-    @strawberry.field(description="Free-form keys kept from imports (JSON).")
-    def metadata(self) -> JSON | None:
-        return _meta(self.raw_metadata)
+    metadata: JSON | None = strawberry.field(resolver=_metadata, description="Free-form keys kept from imports (JSON).")
 
     @classmethod
     def from_node(cls, n: dict[str, Any]) -> Project:
@@ -147,10 +145,7 @@ class Artifact:
     storage_path: str | None
     created_by: str | None
     raw_metadata: strawberry.Private[str | None]
-
-    @strawberry.field(description="Free-form keys kept from imports (JSON).")
-    def metadata(self) -> JSON | None:
-        return _meta(self.raw_metadata)
+    metadata: JSON | None = strawberry.field(resolver=_metadata, description="Free-form keys kept from imports (JSON).")
 
     @classmethod
     def from_node(cls, n: dict[str, Any]) -> Artifact:
