@@ -28,6 +28,8 @@ USED = frozenset({
     "project_predictions", "project_team", "projects_by_id", "projects_page", "record_metric",
     "register_artifact", "schema", "search_artifacts", "search_artifacts_browse",
     "set_project_embeddings", "update_project", "vector_search",
+    # process signals (maestro ingest, /hooks/github, metricsSummary/velocity/dora)
+    "import_ci_metrics", "project_by_repository",
 })
 
 
