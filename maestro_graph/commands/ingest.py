@@ -94,3 +94,34 @@ def ci(
         console.print(f"{len(runs)} completed runs read from {file}; {created} new metric points")
 
     _run(go)
+
+
+@ingest_app.command("mlflow")
+def mlflow(
+    tracking_uri: str = typer.Option(..., "--tracking-uri", help="sqlite:///path, a file store path, or http(s)://"),
+    project: str = typer.Option(..., "--project", help="the project the experiments belong to"),
+    experiment: str = typer.Option(None, help="one experiment by name (default: every active one)"),
+    metric: str = typer.Option(None, help="the performance metric (default: first of accuracy, f1, auc, r2)"),
+) -> None:
+    """Runs, best performance, training hours, registered model versions and production deployments."""
+    from maestro_graph.cli import _progress, _run
+    from maestro_graph.ingest.mlflow import build_plan, check_uri
+    from maestro_graph.ingest.target import require_project, write
+    from maestro_graph.store.open import open_store
+
+    async def go() -> None:
+        check_uri(tracking_uri)  # before any progress bar or store: a bad path is one line
+        settings = Settings()
+        async with open_store(settings) as store:
+            await require_project(store, project)
+            with _progress() as bar:
+                task = bar.add_task(f"reading {tracking_uri}", total=None)
+                summary = build_plan(tracking_uri, project, experiment, metric, progress=lambda n: bar.advance(task, n))
+                written = bar.add_task("writing MLflow signals", total=summary.plan.count())
+                report = await write(store, summary.plan, batch_size=settings.batch_size,
+                                     progress=lambda n: bar.advance(written, n))
+        _report(f"mlflow {tracking_uri}", report, [
+            f"{summary.runs} finished runs in {len(summary.experiments)} experiments, metric {summary.metric or 'none'}, "
+            f"{summary.model_versions} model versions, {summary.deployments} in production"])
+
+    _run(go)
