@@ -125,3 +125,29 @@ def mlflow(
             f"{summary.model_versions} model versions, {summary.deployments} in production"])
 
     _run(go)
+
+
+@ingest_app.command("dvc")
+def dvc(
+    path: Path = typer.Argument(..., help="a DVC project (dvc.yaml, dvc.lock, .dvc files)"),
+    project: str = typer.Option(..., "--project", help="the project the pipeline belongs to"),
+) -> None:
+    """Stages as feature pipelines, hashed outputs as dataset versions, dependencies as lineage."""
+    from maestro_graph.cli import _progress, _run
+    from maestro_graph.ingest.dvc import build_plan
+    from maestro_graph.ingest.target import require_project, write
+    from maestro_graph.store.open import open_store
+
+    async def go() -> None:
+        summary = build_plan(path, project)  # small files: read before the store starts
+        settings = Settings()
+        async with open_store(settings) as store:
+            await require_project(store, project)
+            with _progress() as bar:
+                task = bar.add_task("writing DVC pipeline", total=summary.plan.count())
+                report = await write(store, summary.plan, batch_size=settings.batch_size,
+                                     progress=lambda n: bar.advance(task, n))
+        _report(f"dvc {path}", report, [f"{summary.stages} stages, {summary.datasets} dataset versions, "
+                                        f"{summary.edges} lineage edges"])
+
+    _run(go)

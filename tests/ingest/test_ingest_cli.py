@@ -22,6 +22,7 @@ def test_bad_paths_are_one_line(tmp_path: Path) -> None:
     one_line_error(run(["ingest", "ci", "jenkins", str(tmp_path / "x.json"), "--project", "p:1"], tmp_path), "no such file")
     one_line_error(run(["ingest", "mlflow", "--tracking-uri", f"sqlite:///{tmp_path}/none.db", "--project", "p:1"], tmp_path),
                    "no MLflow sqlite store")
+    one_line_error(run(["ingest", "dvc", str(tmp_path / "plain"), "--project", "p:1"], tmp_path), "not a DVC project")
 
 
 def test_git_then_ci_end_to_end_and_again(tmp_path: Path) -> None:
