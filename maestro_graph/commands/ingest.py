@@ -148,6 +148,7 @@ def dvc(
                 report = await write(store, summary.plan, batch_size=settings.batch_size,
                                      progress=lambda n: bar.advance(task, n))
         _report(f"dvc {path}", report, [f"{summary.stages} stages, {summary.datasets} dataset versions, "
-                                        f"{summary.edges} lineage edges"])
+                                        f"{summary.edges} lineage edges"
+                                        + (", a Feast feature store" if summary.feature_store else "")])
 
     _run(go)

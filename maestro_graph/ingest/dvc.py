@@ -9,6 +9,7 @@
 - Lineage: an output DERIVED_FROM the stage that produced it; a stage DERIVED_FROM each
   dependency that is a hashed dataset (another stage's output or a `.dvc`-tracked file). Code
   dependencies are not artifacts. The project USED every stage and dataset (context `dvc`).
+- A Feast `feature_store.yaml` in PATH (or PATH/feature_repo) is read too (see ingest/feast.py).
 - `foreach`/`matrix` stages are expanded by DVC into `name@key` entries of dvc.lock; without a
   lock they are read as one stage.
 """
@@ -22,6 +23,7 @@ from typing import Any
 
 from maestro_graph import model as m
 from maestro_graph.errors import InvalidInput
+from maestro_graph.ingest.feast import add_feature_store, find_config
 from maestro_graph.ingest.jsonl import ImportPlan
 
 CONTEXT = "dvc"
@@ -33,6 +35,7 @@ class DvcSummary:
     stages: int = 0
     datasets: int = 0
     edges: int = 0
+    feature_store: str | None = None
 
 
 def _yaml(path: Path) -> Any:
@@ -49,8 +52,8 @@ def check_project_dir(path: Path) -> None:
         raise InvalidInput(f"no such directory: {path}", "path")
     if not path.is_dir():
         raise InvalidInput(f"{path} is not a directory", "path")
-    if not (path / "dvc.yaml").is_file() and not any(path.glob("*.dvc")):
-        raise InvalidInput(f"{path} has no dvc.yaml and no .dvc files: not a DVC project", "path")
+    if not (path / "dvc.yaml").is_file() and not any(path.glob("*.dvc")) and find_config(path) is None:
+        raise InvalidInput(f"{path} has no dvc.yaml, .dvc files or feature_store.yaml: not a DVC project", "path")
 
 
 def _paths(entries: Any) -> list[str]:
@@ -131,6 +134,9 @@ def build_plan(path: Path, project_id: str) -> DvcSummary:
             if dep in datasets:
                 plan.add("import_derived_from", {"from": sid, "to": datasets[dep], "props": {}})
                 summary.edges += 1
+    config = find_config(path)
+    if config is not None:
+        summary.feature_store = add_feature_store(plan, config, project_id)
     _drop_none(plan)
     return summary
 

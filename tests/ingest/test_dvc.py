@@ -130,3 +130,31 @@ def test_not_a_dvc_project(tmp_path: Path) -> None:
     (tmp_path / "bad" / "dvc.yaml").write_text("stages: [unclosed")
     with pytest.raises(InvalidInput, match="not valid YAML"):
         build_plan(tmp_path / "bad", "p:1")
+
+
+FEATURE_STORE = """\
+project: churn_features
+registry: data/registry.db
+provider: local
+online_store:
+  type: sqlite
+  path: data/online_store.db
+offline_store:
+  type: file
+entity_key_serialization_version: 2
+"""
+
+
+async def test_a_feast_feature_store_beside_the_pipeline(store: GraphStore, tmp_path: Path) -> None:
+    root = dvc_project(tmp_path / "proj")
+    (root / "feature_repo").mkdir()
+    (root / "feature_repo" / "feature_store.yaml").write_text(FEATURE_STORE)
+    await load(store, [{"kind": "project", "id": "p:1", "name": "churn"}])
+    summary = build_plan(root, "p:1")
+    await write(store, summary.plan, batch_size=100)
+    node = (await store.read("artifacts_by_id", {"ids": [summary.feature_store]}))[0]["node"]
+    assert node["name"] == "feast:churn_features" and node["artifactType"] == "schema"
+    assert '"onlineStore": "sqlite"' in node["metadata"]
+    before = await graph_counts(store)
+    again = await write(store, build_plan(root, "p:1").plan, batch_size=100)
+    assert sum(again.created.values()) == 0 and await graph_counts(store) == before
