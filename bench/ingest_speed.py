@@ -17,7 +17,6 @@ Prints one JSON object; no thresholds.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import subprocess
 import tempfile
 import time

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import logging
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -19,7 +18,6 @@ from starlette.routing import Route
 from maestro_graph.errors import MaestroError
 from maestro_graph.ingest.ci import workflow_run_event
 
-log = logging.getLogger("maestro.hooks")
 
 
 def signature_ok(secret: str, body: bytes, header: str | None) -> bool:

@@ -134,7 +134,7 @@ def dvc(
 ) -> None:
     """Stages as feature pipelines, hashed outputs as dataset versions, dependencies as lineage."""
     from maestro_graph.cli import _progress, _run
-    from maestro_graph.ingest.dvc import build_plan
+    from maestro_graph.ingest.dvc import build_plan, link_versions
     from maestro_graph.ingest.target import require_project, write
     from maestro_graph.store.open import open_store
 
@@ -143,6 +143,7 @@ def dvc(
         settings = Settings()
         async with open_store(settings) as store:
             await require_project(store, project)
+            await link_versions(store, summary, project)
             with _progress() as bar:
                 task = bar.add_task("writing DVC pipeline", total=summary.plan.count())
                 report = await write(store, summary.plan, batch_size=settings.batch_size,

@@ -6,6 +6,9 @@
 - Each hashed output in dvc.lock (and each `.dvc` file's output) becomes a `dataset` artifact
   version: one node per (path, md5), with the md5 as version; re-running an unchanged pipeline
   adds nothing, a changed output adds a new version node.
+- A dataset version that is new to the graph is linked NEW_VERSION_OF the project's current
+  version of the same path (`link_versions`, just before writing), so a retrained model's
+  output follows the previous one; re-reading an old lock links nothing.
 - Lineage: an output DERIVED_FROM the stage that produced it; a stage DERIVED_FROM each
   dependency that is a hashed dataset (another stage's output or a `.dvc`-tracked file). Code
   dependencies are not artifacts. The project USED every stage and dataset (context `dvc`).
@@ -25,6 +28,7 @@ from maestro_graph import model as m
 from maestro_graph.errors import InvalidInput
 from maestro_graph.ingest.feast import add_feature_store, find_config
 from maestro_graph.ingest.jsonl import ImportPlan
+from maestro_graph.store.port import GraphStore
 
 CONTEXT = "dvc"
 
@@ -144,3 +148,18 @@ def build_plan(path: Path, project_id: str) -> DvcSummary:
 def _drop_none(plan: ImportPlan) -> None:
     for row in plan.rows.get("import_artifacts", {}).values():
         row["props"] = {k: v for k, v in row["props"].items() if v is not None}
+
+
+async def link_versions(store: GraphStore, summary: DvcSummary, project_id: str) -> None:
+    """Add NEW_VERSION_OF rows from each dataset version new to the graph to the path's current version."""
+    rows = [{"id": aid, "name": row["props"]["name"]} for aid, row in summary.plan.rows.get("import_artifacts", {}).items()
+            if row["props"].get("artifactType") == "dataset"]
+    if not rows:
+        return
+    existing = {r["id"] for r in await store.read("existing_artifact_ids", {"ids": [r["id"] for r in rows]})}
+    new = [r for r in rows if r["id"] not in existing]
+    if not new:
+        return
+    for link in await store.read("dvc_dataset_heads", {"projectId": project_id, "rows": new}):
+        summary.plan.add("import_new_version_of", {"from": link["id"], "to": link["previous"], "props": {}})
+        summary.edges += 1

@@ -29,7 +29,7 @@ USED = frozenset({
     "register_artifact", "schema", "search_artifacts", "search_artifacts_browse",
     "set_project_embeddings", "update_project", "vector_search",
     # process signals (maestro ingest, /hooks/github, metricsSummary/velocity/dora)
-    "import_ci_metrics", "import_metrics_first_seen", "project_by_repository", "project_signal_points",
+    "dvc_dataset_heads", "import_ci_metrics", "import_metrics_first_seen", "project_by_repository", "project_signal_points",
 })
 
 

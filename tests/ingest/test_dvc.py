@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from maestro_graph.errors import InvalidInput
-from maestro_graph.ingest.dvc import build_plan
+from maestro_graph.ingest.dvc import build_plan, link_versions
 from maestro_graph.ingest.target import write
 from maestro_graph.model import derived_id
 from maestro_graph.store.port import GraphStore
@@ -114,10 +114,24 @@ async def test_stages_datasets_and_lineage_and_a_second_run(store: GraphStore, t
     before = await graph_counts(store)
     again = await write(store, build_plan(root, "p:1").plan, batch_size=100)
     assert sum(again.created.values()) == 0 and await graph_counts(store) == before
-    # a retrained model: one new dataset version, used and derived from the train stage
+    # a retrained model: one new dataset version, used, derived from the train stage, and
+    # NEW_VERSION_OF the previous model; reading either lock again adds nothing
     dvc_project(root, model_md5="deadbeefdeadbeefdeadbeefdeadbeef")
-    await write(store, build_plan(root, "p:1").plan, batch_size=100)
-    assert await graph_counts(store) == (7, 11)
+    await ingest(store, root)
+    assert await graph_counts(store) == (7, 12)
+    retrained = derived_id("dvc", "p:1", "model.pkl", "deadbeefdeadbeefdeadbeefdeadbeef")
+    versions = await store.read("artifact_versions", {"ids": [retrained]})
+    assert {v["version"] for v in versions[0]["versions"]} == {"c0ffee00c0ffee00c0ffee00c0ffee00", "deadbeefdeadbeefdeadbeefdeadbeef"}
+    await ingest(store, root)
+    dvc_project(root)
+    await ingest(store, root)
+    assert await graph_counts(store) == (7, 12)
+
+
+async def ingest(store: GraphStore, root: Path) -> None:
+    summary = build_plan(root, "p:1")
+    await link_versions(store, summary, "p:1")
+    await write(store, summary.plan, batch_size=100)
 
 
 def test_not_a_dvc_project(tmp_path: Path) -> None:
