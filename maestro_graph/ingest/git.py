@@ -100,9 +100,12 @@ def read_log(path: Path, since: str | None = None) -> Iterator[Commit]:
     args = ["git", "-C", str(path), "log", "--use-mailmap", "--no-color", "-M", "--numstat", LOG_FORMAT]
     if since:
         args.append(f"--since={since}")
-    with subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, errors="replace") as proc:
-        assert proc.stdout is not None
+    with subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace") as proc:
+        assert proc.stdout is not None and proc.stderr is not None
         yield from parse_log(proc.stdout)
+        error = proc.stderr.read()
+    if proc.returncode != 0 and "does not have any commits" not in error:  # an empty repository reads as no commits
+        raise InvalidInput(f"git log failed in {path}: {(error.strip().splitlines() or ['?'])[-1]}", "path")
 
 
 def parse_log(lines: Iterator[str]) -> Iterator[Commit]:

@@ -88,3 +88,9 @@ async def test_missing_path_non_repository_and_unknown_project(store: GraphStore
         build_plan(tmp_path / "plain", "p:1")
     with pytest.raises(NotFound, match="no project p:404"):
         await require_project(store, "p:404")
+
+
+async def test_an_empty_repository_reads_as_no_commits(store: GraphStore, tmp_path: Path) -> None:
+    subprocess.run(["git", "init", "-q", str(tmp_path / "empty")], check=True)
+    summary = build_plan(tmp_path / "empty", "p:1")
+    assert summary.commits == 0 and summary.plan.count() == 0
