@@ -91,3 +91,18 @@ def test_missing_and_unreadable_stores(tmp_path: Path, tracking_store: tuple[str
         importer.build_plan(f"sqlite:///{tmp_path}/junk.db", "p:1")
     with pytest.raises(InvalidInput, match="no MLflow experiment named 'nope'"):
         importer.build_plan(tracking_store[0], "p:1", experiment="nope")
+
+
+async def test_a_file_store(store: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mlflow import MlflowClient
+
+    monkeypatch.setenv("MLFLOW_ALLOW_FILE_STORE", "true")  # MLflow 3 writes file stores only when allowed
+    client = MlflowClient(tracking_uri=f"file://{tmp_path}/mlruns")
+    run = client.create_run(client.create_experiment("x"), start_time=1_700_000_000_000)
+    client.log_metric(run.info.run_id, "f1", 0.5)
+    client.set_terminated(run.info.run_id, "FINISHED", end_time=1_700_000_360_000)
+    await load(store, [{"kind": "project", "id": "p:1", "name": "x"}])
+    summary = importer.build_plan(f"file://{tmp_path}/mlruns", "p:1", experiment="x")
+    await write(store, summary.plan, batch_size=100)
+    assert await series(store, "p:1", "best_model_performance") == [(1_700_000_360_000, 0.5)]
+    assert await series(store, "p:1", "training_hours") == [(1_700_000_360_000, 0.1)]
