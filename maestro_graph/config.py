@@ -42,3 +42,8 @@ class Settings(BaseSettings):
         "all-MiniLM-L6-v2", description="sentence-transformers model name (used by the embeddings work)."
     )
     log_level: str = Field("info", description="uvicorn and application log level.")
+
+    # Process signals (maestro ingest, POST /hooks/github)
+    github_webhook_secret: SecretStr | None = Field(
+        None, description="Secret GitHub signs webhooks with (X-Hub-Signature-256); unset = /hooks/github answers 503."
+    )

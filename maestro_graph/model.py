@@ -50,6 +50,7 @@ MAX_NAME = 200
 MAX_TEXT = 10_000
 MAX_TAGS = 50
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9:_.\-/@]{0,127}$")
+REPOSITORY = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
 SEMVER = re.compile(r"^\d+\.\d+\.\d+([-+][0-9A-Za-z.\-]+)?$")
 
 
@@ -136,6 +137,13 @@ def check_time(value: Any, field: str) -> int:
             parsed = parsed.replace(tzinfo=timezone.utc)
         value = int(parsed.timestamp() * 1000)
     return int(check_number(value, field, lo=0, hi=32_503_680_000_000, integer=True))
+
+
+def check_repository(value: Any, field: str = "repository") -> str:
+    """A code repository as GitHub names it, `owner/name` (what webhooks send as full_name)."""
+    if not isinstance(value, str) or not REPOSITORY.match(value.strip()) or value.strip().endswith(("/.", "/..")):
+        raise InvalidInput(f"{field} must be owner/name, e.g. octo-org/octo-repo", field)
+    return value.strip()
 
 
 def check_version(value: Any, field: str = "version") -> str:

@@ -52,12 +52,14 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
             yield
 
     from maestro_graph.api.graphql import graphql_routes
+    from maestro_graph.api.hooks import hook_routes
 
     routes = [
         Route("/", root),
         Route("/healthz", healthz),
         Route("/metrics", metrics),
         *graphql_routes(),
+        *hook_routes(),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.settings = settings

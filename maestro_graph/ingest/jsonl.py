@@ -21,6 +21,7 @@ from maestro_graph.store.port import GraphStore
 WRITE_ORDER = (
     "import_persons", "import_projects", "import_artifacts", "import_created",
     "import_memberships", "import_usages", "import_derived_from", "import_new_version_of", "import_metrics",
+    "import_metrics_first_seen",  # source importers only (maestro_graph/ingest/mlflow.py)
 )
 EXISTING = {"Project": "existing_project_ids", "Artifact": "existing_artifact_ids", "Person": "existing_person_ids"}
 MAX_REPORTED = 20

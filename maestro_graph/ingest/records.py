@@ -16,7 +16,7 @@ from maestro_graph.errors import InvalidInput
 Row = dict[str, Any]
 
 PROJECT_KEYS = {"id", "name", "description", "problemClass", "complexityScore", "status", "tags",
-                "startedAt", "completedAt", "outcome", "metadata"}
+                "startedAt", "completedAt", "outcome", "metadata", "repository"}
 ARTIFACT_KEYS = {"id", "name", "artifactType", "version", "description", "tags", "storagePath", "createdAt",
                  "createdBy", "metadata"}
 PERSON_KEYS = {"id", "name", "role", "skills", "metadata"}
@@ -45,6 +45,7 @@ def project(rec: dict[str, Any]) -> tuple[str, Row]:
         "status": m.check_enum(rec.get("status", "planned"), m.ProjectStatus, "status"),
         "tags": m.check_tags(rec.get("tags")),
         "metadata": _metadata(rec, PROJECT_KEYS),
+        "repository": m.check_repository(rec["repository"]) if rec.get("repository") is not None else None,
     }
     if rec.get("complexityScore") is not None:
         props["complexityScore"] = m.check_number(rec["complexityScore"], "complexityScore", lo=1, hi=10, integer=True)

@@ -35,6 +35,7 @@ def project_props(data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
         "complexityScore": lambda v: m.check_number(v, "complexityScore", lo=1, hi=10, integer=True),
         "tags": m.check_tags,
         "startedAt": lambda v: m.check_time(v, "startedAt"),
+        "repository": m.check_repository,
     }
     unknown = set(data) - set(checks)
     if unknown:

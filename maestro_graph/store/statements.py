@@ -28,6 +28,8 @@ USED = frozenset({
     "project_predictions", "project_team", "projects_by_id", "projects_page", "record_metric",
     "register_artifact", "schema", "search_artifacts", "search_artifacts_browse",
     "set_project_embeddings", "update_project", "vector_search",
+    # process signals (maestro ingest, /hooks/github, metricsSummary/velocity/dora)
+    "dvc_dataset_heads", "import_ci_metrics", "import_metrics_first_seen", "project_by_repository", "project_signal_points",
 })
 
 

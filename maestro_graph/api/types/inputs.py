@@ -201,6 +201,7 @@ class CreateProjectInput:
     status: ProjectStatus | None = None  # type: ignore[valid-type]
     tags: list[str] | None = None
     started_at: EpochMillis | None = None
+    repository: str | None = strawberry.field(default=None, description="code repository as owner/name")
 
 
 @strawberry.input
@@ -212,6 +213,7 @@ class UpdateProjectInput:
     status: ProjectStatus | None = None  # type: ignore[valid-type]
     tags: list[str] | None = None
     started_at: EpochMillis | None = None
+    repository: str | None = strawberry.field(default=None, description="code repository as owner/name")
 
 
 @strawberry.input

@@ -84,6 +84,7 @@ class Project:
     started_at: EpochMillis | None
     completed_at: EpochMillis | None
     outcome: Outcome | None
+    repository: str | None = strawberry.field(description="The code repository, owner/name (GitHub webhooks match on it).")
     raw_metadata: strawberry.Private[str | None]
     metadata: JSON | None = strawberry.field(resolver=_metadata, description="Free-form keys kept from imports (JSON).")
 
@@ -100,7 +101,7 @@ class Project:
                 model_performance=n.get("modelPerformance"), business_impact=n.get("businessImpact"),
                 duration_days=n.get("durationDays"), cost_usd=n.get("costUsd"),
             ) if known else None,
-            raw_metadata=n.get("metadata"),
+            repository=n.get("repository"), raw_metadata=n.get("metadata"),
         )
 
     @strawberry.field(description="People on the project, with their role on it.")

@@ -1,0 +1,1 @@
+"""Query fields grouped by topic; `Query` in api/schema.py inherits each group."""

@@ -1,0 +1,1 @@
+"""Insight that is not the GNN: process signals (velocity, DORA), impact, team size."""
