@@ -106,6 +106,14 @@ def serve(
         raise typer.Exit(1) from None
 
 
+async def _check_production(settings: Settings) -> None:
+    from maestro_graph.posture import check_production_auth
+    from maestro_graph.store.open import open_store
+
+    async with open_store(settings, bootstrap=False) as store:
+        await check_production_auth(settings, store)
+
+
 def serve_settings(settings: Settings, host: str, port: int, workers: int) -> None:
     import uvicorn
 
@@ -125,6 +133,8 @@ def serve_settings(settings: Settings, host: str, port: int, workers: int) -> No
         if server is not None:
             server.start()
         try:
+            if settings.env == "production":
+                asyncio.run(_check_production(settings))
             console.print(f"Maestro on http://{host}:{port}  (GraphiQL at /graphql)")
             config = uvicorn.Config(
                 "maestro_graph.api.app:create_app", factory=True, host=host, port=port,
@@ -171,6 +181,9 @@ def export_schema(output: Path = typer.Option(None, help="file to write (default
     else:
         typer.echo(text, nl=False)
 
+
+from maestro_graph.commands import keys as keys_commands  # noqa: E402 - needs `app` and `_run` above
+app.add_typer(keys_commands.app, name="keys")
 
 if __name__ == "__main__":
     app()

@@ -10,6 +10,7 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from maestro_graph.api.types.audit import Audit
 from maestro_graph.api.types.common import (
     ArtifactType, Connection, Edge, EpochMillis, ProblemClass, ProjectStatus,
 )
@@ -50,10 +51,12 @@ class Metric:
     value: float
     at: EpochMillis
     source: str | None
+    audit: Audit
 
     @classmethod
     def from_node(cls, n: dict[str, Any]) -> Metric:
-        return cls(id=n["id"], project_id=n["projectId"], type=n["type"], value=n["value"], at=n["at"], source=n.get("source"))
+        return cls(id=n["id"], project_id=n["projectId"], type=n["type"], value=n["value"], at=n["at"], source=n.get("source"),
+                   audit=Audit.from_node(n))
 
 
 @strawberry.type
@@ -84,6 +87,7 @@ class Project:
     started_at: EpochMillis | None
     completed_at: EpochMillis | None
     outcome: Outcome | None
+    audit: Audit
     raw_metadata: strawberry.Private[str | None]
     metadata: JSON | None = strawberry.field(resolver=_metadata, description="Free-form keys kept from imports (JSON).")
 
@@ -100,6 +104,7 @@ class Project:
                 model_performance=n.get("modelPerformance"), business_impact=n.get("businessImpact"),
                 duration_days=n.get("durationDays"), cost_usd=n.get("costUsd"),
             ) if known else None,
+            audit=Audit.from_node(n),
             raw_metadata=n.get("metadata"),
         )
 
@@ -144,6 +149,7 @@ class Artifact:
     tags: list[str]
     storage_path: str | None
     created_by: str | None
+    audit: Audit
     raw_metadata: strawberry.Private[str | None]
     metadata: JSON | None = strawberry.field(resolver=_metadata, description="Free-form keys kept from imports (JSON).")
 
@@ -153,6 +159,7 @@ class Artifact:
             id=n["id"], name=n.get("name", ""), artifact_type=ArtifactType(n.get("artifactType", "other")),
             version=n.get("version", "1.0.0"), description=n.get("description"), tags=n.get("tags") or [],
             storage_path=n.get("storagePath"), created_by=n.get("createdBy"), raw_metadata=n.get("metadata"),
+            audit=Audit.from_node(n),
         )
 
     @strawberry.field(description="How many times projects used this artifact.")
