@@ -110,7 +110,7 @@ async def _check_production(settings: Settings) -> None:
     from maestro_graph.posture import check_production_auth
     from maestro_graph.store.open import open_store
 
-    async with open_store(settings, bootstrap=False) as store:
+    async with open_store(settings) as store:  # bootstrapped: a new graph has no keys, not no graph
         await check_production_auth(settings, store)
 
 
