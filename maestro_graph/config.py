@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -59,6 +59,16 @@ class Settings(BaseSettings):
     jwt_issuer: str | None = Field(None, description="Required `iss` of JWT bearer tokens.")
     jwt_audience: str | None = Field(None, description="Required `aud` of JWT bearer tokens.")
     jwt_role_claim: str = Field("role", description="JWT claim that holds the caller's role: reader, editor or admin.")
+    graphiql_api_key: SecretStr | None = Field(
+        None, description="API key pre-filled in GraphiQL's Headers tab (set by `maestro demo`; never in production)."
+    )
+
+    @field_validator("secret_key", "jwt_secret", "jwt_public_key_file", "jwt_issuer", "jwt_audience",
+                     "graphiql_api_key", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        """`MAESTRO_JWT_PUBLIC_KEY_FILE=` (as in .env.example) means unset, not the path `.`."""
+        return None if isinstance(value, str) and not value.strip() else value
 
     @property
     def jwt_enabled(self) -> bool:

@@ -22,6 +22,8 @@ async def check_production_auth(settings: Settings, store: GraphStore) -> None:
         return
     if settings.anonymous_read:
         raise InsecureConfiguration("MAESTRO_ENV=production needs MAESTRO_ANONYMOUS_READ=false")
+    if settings.graphiql_api_key is not None and settings.graphiql_api_key.get_secret_value():
+        raise InsecureConfiguration("MAESTRO_ENV=production must not set MAESTRO_GRAPHIQL_API_KEY (it is shown to every visitor)")
     if settings.jwt_enabled:
         if not (settings.jwt_issuer and settings.jwt_audience):
             raise InsecureConfiguration("MAESTRO_ENV=production with JWT needs MAESTRO_JWT_ISSUER and MAESTRO_JWT_AUDIENCE")

@@ -233,3 +233,17 @@ async def test_production_is_satisfied_by_an_active_key_or_a_complete_jwt_setup(
     await revoke_key(store, new.prefix, "system")
     with pytest.raises(InsecureConfiguration):
         await check_production_auth(closed, store)
+
+
+async def test_graphiql_starts_with_the_demo_key_in_its_headers_only_when_configured(store: GraphStore) -> None:
+    async with serve(store) as plain:
+        page = (await plain.anon.get("/graphql", headers={"Accept": "text/html"})).text
+        assert "Bearer" not in page and "React.useState(parameters.headers)" in page
+    async with serve(store) as api, serve(store, graphiql_api_key=api.keys[Role.EDITOR]) as demo:
+        page = (await demo.anon.get("/graphql", headers={"Accept": "text/html"})).text
+        assert f'React.useState(parameters.headers || "{{\\n  \\"Authorization\\": \\"Bearer {api.keys[Role.EDITOR]}\\"\\n}}")' in page
+
+
+def test_empty_settings_as_in_env_example_mean_unset() -> None:
+    settings = settings_for_tests(jwt_public_key_file="", jwt_secret="", jwt_issuer="", secret_key="")
+    assert not settings.jwt_enabled and settings.jwt_issuer is None and settings.secret_key is None
