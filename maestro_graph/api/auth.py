@@ -24,8 +24,11 @@ from typing import Any
 from starlette.requests import HTTPConnection
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
+from graphql import ExecutionResult, GraphQLError
+from strawberry.extensions import SchemaExtension
 from strawberry.permission import BasePermission
 from strawberry.types import Info
+from strawberry.types.graphql import OperationType
 
 from maestro_graph.api.tokens import TokenVerifier
 from maestro_graph.config import Settings
@@ -35,7 +38,7 @@ from maestro_graph.secret import server_secret
 from maestro_graph.service.keys import KEY_PATTERN, verify_key
 from maestro_graph.store.port import GraphStore
 
-__all__ = ["ANONYMOUS", "AuthMiddleware", "Authenticator", "CanAdmin", "CanEdit", "Principal", "Role"]
+__all__ = ["ANONYMOUS", "AuthMiddleware", "Authenticator", "CanAdmin", "CanEdit", "Principal", "Role", "WriteAccess"]
 
 log = logging.getLogger("maestro.auth")
 ADMIN_TOKEN_PRINCIPAL = Principal(id="admin-token", name="admin token", role=Role.ADMIN)
@@ -169,3 +172,20 @@ class CanAdmin(_RoleRequired):
     """Deletes and key management: admins only."""
 
     role = Role.ADMIN
+
+
+class WriteAccess(SchemaExtension):
+    """Backstop for the permission classes: a mutation operation needs at least the editor role,
+    so a mutation field added without `permission_classes` is still closed to readers and
+    anonymous callers. Nothing of the operation runs when it refuses."""
+
+    def on_execute(self):  # type: ignore[no-untyped-def]
+        context = self.execution_context
+        if context.operation_type == OperationType.MUTATION:
+            principal: Principal = getattr(context.context, "principal", ANONYMOUS)
+            if not principal.may(Role.EDITOR):
+                error = (Forbidden("mutations need the editor role", "authorization") if principal.authenticated
+                         else Unauthenticated("mutations need an editor credential (`Authorization: Bearer <API key>`)",
+                                              "authorization"))
+                context.result = ExecutionResult(data=None, errors=[GraphQLError(error.message, original_error=error)])
+        yield

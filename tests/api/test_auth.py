@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import jwt
@@ -12,7 +13,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from maestro_graph.api.auth import Authenticator
+from maestro_graph.api.auth import ANONYMOUS, Authenticator, Principal, WriteAccess
 from maestro_graph.errors import Unauthenticated
 from maestro_graph.principal import Role
 from maestro_graph.secret import server_secret
@@ -247,3 +248,31 @@ async def test_graphiql_starts_with_the_demo_key_in_its_headers_only_when_config
 def test_empty_settings_as_in_env_example_mean_unset() -> None:
     settings = settings_for_tests(jwt_public_key_file="", jwt_secret="", jwt_issuer="", secret_key="")
     assert not settings.jwt_enabled and settings.jwt_issuer is None and settings.secret_key is None
+
+
+@pytest.mark.parametrize(("principal", "code"), [(ANONYMOUS, "UNAUTHENTICATED"),
+                                                 (Principal("key:r", "r", Role.READER), "FORBIDDEN"),
+                                                 (Principal("key:e", "e", Role.EDITOR), None)])
+async def test_a_mutation_without_permission_classes_is_still_closed_to_non_editors(principal: Principal, code: str | None) -> None:
+    """A mutation someone adds later and forgets to protect: `WriteAccess` refuses it before it runs."""
+    import strawberry
+
+    ran: list[str] = []
+
+    @strawberry.type
+    class Query:
+        ok: bool = True
+
+    @strawberry.type
+    class Mutation:
+        @strawberry.mutation
+        def touch(self) -> bool:
+            ran.append("touched")
+            return True
+
+    schema = strawberry.Schema(query=Query, mutation=Mutation, extensions=[WriteAccess])
+    result = await schema.execute("mutation { touch }", context_value=SimpleNamespace(principal=principal))
+    if code is None:
+        assert result.errors is None and ran == ["touched"]
+    else:
+        assert [e.original_error.code for e in result.errors or []] == [code] and ran == []
