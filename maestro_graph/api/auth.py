@@ -60,6 +60,9 @@ class KeyCache:
             return None
         return hit[1]
 
+    def clear(self) -> None:
+        self._entries.clear()
+
     def put(self, key: str, principal: Principal) -> None:
         if self.ttl_s <= 0:
             return

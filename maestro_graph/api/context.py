@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from starlette.requests import Request
 
+from maestro_graph.api.auth import Authenticator
 from maestro_graph.api.loaders import Loaders
 from maestro_graph.config import Settings
 from maestro_graph.principal import ANONYMOUS, Principal, Role
@@ -18,6 +19,7 @@ class Context:
     settings: Settings
     loaders: Loaders
     principal: Principal
+    authenticator: Authenticator
 
     @property
     def is_admin(self) -> bool:
@@ -29,4 +31,5 @@ def build_context(request: Request) -> Context:
     store: GraphStore = request.app.state.store
     settings: Settings = request.app.state.settings
     principal = getattr(request.state, "principal", ANONYMOUS)
-    return Context(store=store, settings=settings, loaders=Loaders(store, settings), principal=principal)
+    return Context(store=store, settings=settings, loaders=Loaders(store, settings), principal=principal,
+                   authenticator=request.app.state.authenticator)

@@ -13,6 +13,8 @@ from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDept
 from strawberry.types import Info
 
 from maestro_graph.api.auth import CanAdmin, CanEdit, WriteAccess
+from maestro_graph.api.mutations.keys import KeysMutation
+from maestro_graph.api.queries.keys import KeysQuery
 from maestro_graph.api.types.common import (
     SCALARS, ArtifactType, Connection, Edge, EpochMillis, ErrorCode, MutationError,
 )
@@ -66,7 +68,7 @@ async def _result(call: Awaitable[T]) -> T | MutationError:
 
 
 @strawberry.type
-class Query:
+class Query(KeysQuery):
     @strawberry.field
     async def project(self, info: Info, id: strawberry.ID) -> Project | None:
         node = await info.context.loaders.node("Project").load(str(id))
@@ -122,7 +124,7 @@ class Query:
 
 
 @strawberry.type
-class Mutation:
+class Mutation(KeysMutation):
     @strawberry.mutation(permission_classes=[CanEdit])
     async def create_project(self, info: Info, input: CreateProjectInput) -> ProjectResult:
         data = input_dict(input, skip=("id",))

@@ -68,8 +68,9 @@ def revoke(prefix: str = typer.Argument(..., help="the key's prefix (from `maest
     """Revoke a key; running servers refuse it within MAESTRO_API_KEY_CACHE_S seconds."""
     from maestro_graph.cli import _run, console
 
-    async def go() -> int:
+    async def go() -> tuple[str, int]:
         async with open_store(Settings()) as store:
             return await service.revoke_key(store, prefix, SYSTEM)
 
-    console.print(f"revoked at {_when(_run(go))}")
+    revoked, at = _run(go)
+    console.print(f"revoked key {revoked} at {_when(at)}")

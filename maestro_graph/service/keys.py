@@ -60,8 +60,8 @@ async def list_keys(store: GraphStore) -> list[dict[str, Any]]:
     return await store.read("api_keys")
 
 
-async def revoke_key(store: GraphStore, prefix_or_key: str, revoked_by: str) -> int:
-    """Revoke by prefix (or by the whole key); answers the revocation time."""
+async def revoke_key(store: GraphStore, prefix_or_key: str, revoked_by: str) -> tuple[str, int]:
+    """Revoke by prefix (or by the whole key); answers the prefix and the revocation time."""
     match = KEY_PATTERN.match(prefix_or_key)
     prefix = match.group(1) if match else prefix_or_key.strip()
     if not re.fullmatch(r"[0-9a-f]{8}", prefix):
@@ -69,7 +69,7 @@ async def revoke_key(store: GraphStore, prefix_or_key: str, revoked_by: str) -> 
     rows = await store.write("revoke_api_key", {"prefix": prefix, "now": now_ms(), "by": revoked_by})
     if not rows:
         raise NotFound(f"no API key with prefix {prefix}", "prefix")
-    return int(rows[0]["revokedAt"])
+    return prefix, int(rows[0]["revokedAt"])
 
 
 async def verify_key(store: GraphStore, secret: bytes, key: str) -> Principal | None:

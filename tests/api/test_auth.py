@@ -276,3 +276,42 @@ async def test_a_mutation_without_permission_classes_is_still_closed_to_non_edit
         assert result.errors is None and ran == ["touched"]
     else:
         assert [e.original_error.code for e in result.errors or []] == [code] and ran == []
+
+
+# key management through the API (admins)
+
+CREATE_KEY = """mutation($role: KeyRole!, $name: String!) { createApiKey(role: $role, name: $name) {
+  ... on CreatedApiKey { key apiKey { prefix name role createdBy revokedAt } } %s } }""" % ERROR
+REVOKE_KEY = 'mutation($prefix: String!) { revokeApiKey(prefix: $prefix) { ... on ApiKey { prefix revokedAt } %s } }' % ERROR
+LIST_KEYS = "{ apiKeys { prefix name role revokedAt } }"
+
+
+async def test_an_admin_creates_lists_and_revokes_keys_through_the_api(org: Api) -> None:
+    admin = org.headers(Role.ADMIN)
+    made = (await gql(org.client, CREATE_KEY, headers=admin, role="READER", name="dashboard"))["createApiKey"]
+    prefix = made["apiKey"]["prefix"]
+    assert made["key"].startswith(f"mgk_{prefix}_")
+    assert made["apiKey"] == {"prefix": prefix, "name": "dashboard", "role": "READER",
+                              "createdBy": f"key:{org.keys[Role.ADMIN].split('_')[1]}", "revokedAt": None}
+    reader = {"Authorization": f"Bearer {made['key']}"}
+    assert (await gql(org.anon, READ, headers=reader))["project"]["name"] == "fraud-detection"
+    listed = (await gql(org.client, LIST_KEYS, headers=admin))["apiKeys"]
+    assert [k["name"] for k in listed if k["prefix"] == prefix] == ["dashboard"]
+    assert all("key" not in k for k in listed)
+
+    revoked = (await gql(org.client, REVOKE_KEY, headers=admin, prefix=prefix))["revokeApiKey"]
+    assert revoked["prefix"] == prefix and revoked["revokedAt"] is not None
+    # refused at once by this server, although the key was in its cache
+    assert (await org.anon.post("/graphql", json={"query": READ}, headers=reader)).status_code == 401
+    missing = (await gql(org.client, REVOKE_KEY, headers=admin, prefix="ffffffff"))["revokeApiKey"]
+    assert missing["code"] == "NOT_FOUND"
+
+
+async def test_only_admins_manage_keys(org: Api) -> None:
+    for who, code in (("editor", "FORBIDDEN"), ("reader", "FORBIDDEN"), ("anonymous", "UNAUTHENTICATED")):
+        _, body = await call(org, LIST_KEYS, who)
+        assert outcome(body) == code
+        _, body = await call(org, CREATE_KEY, who, role="ADMIN", name="escalate")
+        assert outcome(body) == code
+    names = [k["name"] for k in (await gql(org.client, LIST_KEYS, headers=org.headers(Role.ADMIN)))["apiKeys"]]
+    assert "escalate" not in names
