@@ -35,7 +35,7 @@ from maestro_graph.config import Settings
 from maestro_graph.errors import Forbidden, StoreUnavailable, Unauthenticated
 from maestro_graph.principal import ANONYMOUS, Principal, Role
 from maestro_graph.secret import server_secret
-from maestro_graph.service.keys import KEY_PATTERN, verify_key
+from maestro_graph.service.keys import KEY_PATTERN, digest, verify_key
 from maestro_graph.store.port import GraphStore
 
 __all__ = ["ANONYMOUS", "AuthMiddleware", "Authenticator", "CanAdmin", "CanEdit", "Principal", "Role", "WriteAccess"]
@@ -45,7 +45,7 @@ ADMIN_TOKEN_PRINCIPAL = Principal(id="admin-token", name="admin token", role=Rol
 
 
 class KeyCache:
-    """Verified keys by digest, each trusted for `ttl_s` seconds; bounded so it cannot grow without end."""
+    """Verified keys by their digest, each trusted for `ttl_s` seconds; bounded so it cannot grow without end."""
 
     def __init__(self, ttl_s: float, max_entries: int = 10_000, clock: Callable[[], float] = time.monotonic) -> None:
         self.ttl_s = ttl_s
@@ -95,12 +95,13 @@ class Authenticator:
         if scheme.lower() != "bearer" or not credential:
             raise Unauthenticated("send credentials as `Authorization: Bearer <API key or token>`", "authorization")
         if KEY_PATTERN.match(credential):
-            principal = self.cache.get(credential)
+            cache_key = digest(self.secret, credential)  # the cache holds no usable key
+            principal = self.cache.get(cache_key)
             if principal is None:
                 principal = await verify_key(store, self.secret, credential)
                 if principal is None:
                     raise Unauthenticated("unknown or revoked API key", "authorization")
-                self.cache.put(credential, principal)
+                self.cache.put(cache_key, principal)
             return principal
         admin = self.settings.admin_token.get_secret_value() if self.settings.admin_token else ""
         if admin and hmac.compare_digest(credential.encode(), admin.encode()):
