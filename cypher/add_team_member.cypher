@@ -6,4 +6,5 @@ MERGE (u:Person {id: $personId})
 ON CREATE SET u.name = $name, u.role = $role, u.skills = []
 MERGE (u)-[m:MEMBER_OF]->(p)
 SET m.role = coalesce($role, m.role), m.since = coalesce(m.since, $now)
+SET p.updatedBy = $by, p.updatedAt = $now
 RETURN properties(p) AS project

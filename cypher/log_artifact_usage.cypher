@@ -4,4 +4,5 @@ MATCH (a:Artifact {id: $artifactId})
 MERGE (p)-[u:USED {context: $context}]->(a)
 ON CREATE SET u.at = $now
 SET u.impact = coalesce($impact, u.impact)
+SET p.updatedBy = $by, p.updatedAt = $now
 RETURN properties(p) AS project

@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 a user error (one line, no traceback), 2 usage errors (
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
@@ -106,6 +107,14 @@ def serve(
         raise typer.Exit(1) from None
 
 
+async def _check_production(settings: Settings) -> None:
+    from maestro_graph.posture import check_production_auth
+    from maestro_graph.store.open import open_store
+
+    async with open_store(settings) as store:  # bootstrapped: a new graph has no keys, not no graph
+        await check_production_auth(settings, store)
+
+
 def serve_settings(settings: Settings, host: str, port: int, workers: int) -> None:
     import uvicorn
 
@@ -125,6 +134,8 @@ def serve_settings(settings: Settings, host: str, port: int, workers: int) -> No
         if server is not None:
             server.start()
         try:
+            if settings.env == "production":
+                asyncio.run(_check_production(settings))
             console.print(f"Maestro on http://{host}:{port}  (GraphiQL at /graphql)")
             config = uvicorn.Config(
                 "maestro_graph.api.app:create_app", factory=True, host=host, port=port,
@@ -139,20 +150,35 @@ def serve_settings(settings: Settings, host: str, port: int, workers: int) -> No
                 server.stop()
 
 
+async def create_demo_key(settings: Settings) -> str:
+    from maestro_graph.principal import Role
+    from maestro_graph.secret import server_secret
+    from maestro_graph.service.keys import create_key
+    from maestro_graph.store.open import open_store
+
+    async with open_store(settings) as store:
+        return (await create_key(store, server_secret(settings), Role.EDITOR, "demo (GraphiQL)", "system")).key
+
+
 @app.command()
 def demo(
     serve_after: bool = typer.Option(True, "--serve/--no-serve", help="serve the API after loading"),
     seed: int = typer.Option(7, help="generator seed (same seed, same organisation)"),
     output: Path = typer.Option(Path("demo-org.jsonl"), help="where to write the generated JSONL"),
 ) -> None:
-    """Generate the demo organisation, import it, then serve the API."""
+    """Generate the demo organisation, import it, create an editor key (printed), then serve the API."""
     from maestro_graph.demo.generate import generate, write_jsonl
 
     settings = Settings()
     count = write_jsonl(generate(seed), output)
     console.print(f"generated {count} records (seed {seed}) into {output}")
     _run(lambda: import_with_progress(settings, output))
+    key = _run(lambda: create_demo_key(settings))
+    console.print("editor API key for this demo (GraphiQL's Headers tab is pre-filled with it):")
+    typer.echo(key)
     if serve_after:
+        os.environ["MAESTRO_GRAPHIQL_API_KEY"] = key  # the server's settings (every worker) read it from here
+        settings = Settings()
         try:
             serve_settings(settings, settings.host, settings.port, 1)
         except MaestroError as exc:
@@ -175,6 +201,8 @@ def export_schema(output: Path = typer.Option(None, help="file to write (default
 from maestro_graph.commands import ingest as _ingest  # noqa: E402 - registers `maestro ingest`
 
 _ingest.register(app)
+from maestro_graph.commands import keys as keys_commands  # noqa: E402 - needs `app` and `_run` above
+app.add_typer(keys_commands.app, name="keys")
 
 if __name__ == "__main__":
     app()

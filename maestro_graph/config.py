@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -47,3 +47,33 @@ class Settings(BaseSettings):
     github_webhook_secret: SecretStr | None = Field(
         None, description="Secret GitHub signs webhooks with (X-Hub-Signature-256); unset = /hooks/github answers 503."
     )
+    # Authentication (issue #14): API keys, JWT bearer tokens, anonymous reads, production posture.
+    env: Literal["development", "production"] = Field(
+        "development", description="`production` refuses to start without authentication configured."
+    )
+    anonymous_read: bool = Field(True, description="Callers without a credential may run queries (never mutations).")
+    secret_key: SecretStr | None = Field(
+        None, description="Server secret that keys API-key digests; unset = generated once into <data_dir>/server.secret (0600)."
+    )
+    api_key_cache_s: float = Field(
+        5.0, ge=0, le=300, description="Seconds a verified API key is trusted without a store read (revocation takes effect within this)."
+    )
+    jwt_secret: SecretStr | None = Field(None, description="HS256 secret of JWT bearer tokens from an identity provider.")
+    jwt_public_key_file: Path | None = Field(None, description="PEM public key of RS256 JWT bearer tokens (instead of jwt_secret).")
+    jwt_issuer: str | None = Field(None, description="Required `iss` of JWT bearer tokens.")
+    jwt_audience: str | None = Field(None, description="Required `aud` of JWT bearer tokens.")
+    jwt_role_claim: str = Field("role", description="JWT claim that holds the caller's role: reader, editor or admin.")
+    graphiql_api_key: SecretStr | None = Field(
+        None, description="API key pre-filled in GraphiQL's Headers tab (set by `maestro demo`; never in production)."
+    )
+
+    @field_validator("secret_key", "jwt_secret", "jwt_public_key_file", "jwt_issuer", "jwt_audience",
+                     "graphiql_api_key", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        """`MAESTRO_JWT_PUBLIC_KEY_FILE=` (as in .env.example) means unset, not the path `.`."""
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @property
+    def jwt_enabled(self) -> bool:
+        return bool((self.jwt_secret and self.jwt_secret.get_secret_value()) or self.jwt_public_key_file)

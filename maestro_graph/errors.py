@@ -30,6 +30,12 @@ class Conflict(MaestroError):
     code = "CONFLICT"
 
 
+class Unauthenticated(MaestroError):
+    """No credential, or one that is wrong, expired or revoked, where one is needed."""
+
+    code = "UNAUTHENTICATED"
+
+
 class Forbidden(MaestroError):
     code = "FORBIDDEN"
 

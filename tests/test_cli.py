@@ -9,8 +9,8 @@ from pathlib import Path
 MAESTRO = Path(sys.executable).with_name("maestro")
 
 
-def run(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    env = {"MAESTRO_DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin", "COLUMNS": "80"}
+def run(args: list[str], tmp_path: Path, **extra_env: str) -> subprocess.CompletedProcess[str]:
+    env = {"MAESTRO_DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin", "COLUMNS": "80", **extra_env}
     return subprocess.run([str(MAESTRO), *args], cwd=tmp_path, env=env, capture_output=True, text=True,
                           timeout=120, stdin=subprocess.DEVNULL)
 

@@ -11,11 +11,13 @@ from contextlib import asynccontextmanager
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from maestro_graph import __version__
+from maestro_graph.api.auth import AuthMiddleware, Authenticator
 from maestro_graph.config import Settings
 from maestro_graph.store.instrumented import InstrumentedStore
 from maestro_graph.store.open import open_store
@@ -61,6 +63,7 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
         *graphql_routes(),
         *hook_routes(),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(AuthMiddleware)])
     app.state.settings = settings
+    app.state.authenticator = Authenticator(settings)
     return app

@@ -1,14 +1,15 @@
-"""What every resolver gets: the store, the settings, per-request loaders and the caller's rights."""
+"""What every resolver gets: the store, the settings, per-request loaders and the caller."""
 
 from __future__ import annotations
 
-import hmac
 from dataclasses import dataclass
 
 from starlette.requests import Request
 
+from maestro_graph.api.auth import Authenticator
 from maestro_graph.api.loaders import Loaders
 from maestro_graph.config import Settings
+from maestro_graph.principal import ANONYMOUS, Principal, Role
 from maestro_graph.store.port import GraphStore
 
 
@@ -17,19 +18,18 @@ class Context:
     store: GraphStore
     settings: Settings
     loaders: Loaders
-    is_admin: bool
+    principal: Principal
+    authenticator: Authenticator
 
-
-def is_admin(request: Request, settings: Settings) -> bool:
-    """Admin = the request carries `Authorization: Bearer <MAESTRO_ADMIN_TOKEN>` (unset = nobody)."""
-    if settings.admin_token is None or not settings.admin_token.get_secret_value():
-        return False
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    return scheme.lower() == "bearer" and hmac.compare_digest(token.encode(), settings.admin_token.get_secret_value().encode())
+    @property
+    def is_admin(self) -> bool:
+        return self.principal.may(Role.ADMIN)
 
 
 def build_context(request: Request) -> Context:
+    """The principal was put on the request by `AuthMiddleware`; without it the caller is anonymous."""
     store: GraphStore = request.app.state.store
     settings: Settings = request.app.state.settings
-    return Context(store=store, settings=settings, loaders=Loaders(store, settings), is_admin=is_admin(request, settings))
+    principal = getattr(request.state, "principal", ANONYMOUS)
+    return Context(store=store, settings=settings, loaders=Loaders(store, settings), principal=principal,
+                   authenticator=request.app.state.authenticator)

@@ -7,10 +7,12 @@ store detail ever reaches a client.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
 from graphql import GraphQLError
+from pydantic import SecretStr
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
@@ -74,6 +76,16 @@ def _format_error(error: GraphQLError) -> dict[str, Any]:
     return formatted
 
 
+def prefill_headers(html: str, api_key: SecretStr | None) -> str:
+    """Start GraphiQL's Headers tab with `Authorization: Bearer <key>` (the demo's editor key), so a
+    visitor can run mutations at once; headers given in the page's URL still win."""
+    if api_key is None or not api_key.get_secret_value():
+        return html
+    headers = json.dumps({"Authorization": f"Bearer {api_key.get_secret_value()}"}, indent=2)
+    literal = json.dumps(headers).replace("</", "<\\/")
+    return html.replace("React.useState(parameters.headers)", f"React.useState(parameters.headers || {literal})", 1)
+
+
 class MaestroGraphQL(GraphQL):
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:  # type: ignore[override]
         return build_context(request)  # type: ignore[arg-type]
@@ -90,6 +102,7 @@ class MaestroGraphQL(GraphQL):
             lambda _: "const EXAMPLE_QUERY = `" + EXAMPLE_QUERIES.replace("`", "\\`") + "`;",
             self.graphql_ide_html, count=1, flags=re.S,
         )
+        html = prefill_headers(html, request.app.state.settings.graphiql_api_key)
         return HTMLResponse(html.replace("Strawberry GraphiQL", "Maestro Graph · GraphiQL"))
 
 

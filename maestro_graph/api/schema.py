@@ -13,6 +13,9 @@ from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDept
 from strawberry.types import Info
 
 from maestro_graph.api.queries.process import ProcessQuery
+from maestro_graph.api.auth import CanAdmin, CanEdit, WriteAccess
+from maestro_graph.api.mutations.keys import KeysMutation
+from maestro_graph.api.queries.keys import KeysQuery
 from maestro_graph.api.types.common import (
     SCALARS, ArtifactType, Connection, Edge, EpochMillis, ErrorCode, MutationError,
 )
@@ -66,7 +69,7 @@ async def _result(call: Awaitable[T]) -> T | MutationError:
 
 
 @strawberry.type
-class Query(ProcessQuery):
+class Query(ProcessQuery, KeysQuery):
     @strawberry.field
     async def project(self, info: Info, id: strawberry.ID) -> Project | None:
         node = await info.context.loaders.node("Project").load(str(id))
@@ -122,56 +125,70 @@ class Query(ProcessQuery):
 
 
 @strawberry.type
-class Mutation:
-    @strawberry.mutation
+class Mutation(KeysMutation):
+    @strawberry.mutation(permission_classes=[CanEdit])
     async def create_project(self, info: Info, input: CreateProjectInput) -> ProjectResult:
         data = input_dict(input, skip=("id",))
-        node = await _result(writes.create_project(info.context.store, data, str(input.id) if input.id else None))
+        node = await _result(writes.create_project(info.context.store, data, str(input.id) if input.id else None,
+                                                   by=info.context.principal.id))
         return Project.from_node(node) if isinstance(node, dict) else node
 
-    @strawberry.mutation
+    @strawberry.mutation(permission_classes=[CanEdit])
     async def update_project(self, info: Info, id: strawberry.ID, input: UpdateProjectInput) -> ProjectResult:
-        node = await _result(writes.update_project(info.context.store, str(id), input_dict(input)))
+        node = await _result(writes.update_project(info.context.store, str(id), input_dict(input), by=info.context.principal.id))
         return Project.from_node(node) if isinstance(node, dict) else node
 
-    @strawberry.mutation(description="Record what happened; the project becomes completed (unless cancelled).")
+    @strawberry.mutation(description="Record what happened; the project becomes completed (unless cancelled).",
+                         permission_classes=[CanEdit])
     async def record_outcome(self, info: Info, project_id: strawberry.ID, input: OutcomeInput) -> ProjectResult:
         outcome = input_dict(input, skip=("completed_at",))
-        node = await _result(writes.record_outcome(info.context.store, str(project_id), outcome, input.completed_at))
+        node = await _result(writes.record_outcome(info.context.store, str(project_id), outcome, input.completed_at,
+                                                   by=info.context.principal.id))
         return Project.from_node(node) if isinstance(node, dict) else node
 
-    @strawberry.mutation(description="A new name+version is a new node, linked NEW_VERSION_OF the previous version.")
+    @strawberry.mutation(description="A new name+version is a new node, linked NEW_VERSION_OF the previous version.",
+                         permission_classes=[CanEdit])
     async def register_artifact(self, info: Info, input: RegisterArtifactInput) -> ArtifactResult:
-        node = await _result(writes.register_artifact(info.context.store, input_dict(input)))
+        node = await _result(writes.register_artifact(info.context.store, input_dict(input), by=info.context.principal.id))
         return Artifact.from_node(node) if isinstance(node, dict) else node
 
-    @strawberry.mutation(description="Add a person to a project's team (a new person needs a name).")
+    @strawberry.mutation(description="Add a person to a project's team (a new person needs a name).",
+                         permission_classes=[CanEdit])
     async def add_team_member(
         self, info: Info, project_id: strawberry.ID, person_id: strawberry.ID,
         role: str | None = None, name: str | None = None,
     ) -> ProjectResult:
-        node = await _result(writes.add_team_member(info.context.store, str(project_id), str(person_id), role, name))
+        node = await _result(writes.add_team_member(info.context.store, str(project_id), str(person_id), role, name,
+                                                    by=info.context.principal.id))
         return Project.from_node(node) if isinstance(node, dict) else node
 
-    @strawberry.mutation(description="Record that a project used an artifact; idempotent per project+artifact+context.")
+    @strawberry.mutation(description="Record that a project used an artifact; idempotent per project+artifact+context.",
+                         permission_classes=[CanEdit])
     async def log_artifact_usage(
         self, info: Info, project_id: strawberry.ID, artifact_id: strawberry.ID,
         context: str = "general", impact: float | None = None,
     ) -> ProjectResult:
-        node = await _result(writes.log_artifact_usage(info.context.store, str(project_id), str(artifact_id), context, impact))
+        node = await _result(writes.log_artifact_usage(info.context.store, str(project_id), str(artifact_id), context, impact,
+                                                       by=info.context.principal.id))
         return Project.from_node(node) if isinstance(node, dict) else node
 
-    @strawberry.mutation
+    @strawberry.mutation(description="Record one metric point; an existing (project, type, at) point is a CONFLICT "
+                                     "unless `replace: true`.", permission_classes=[CanEdit])
     async def record_metric(
         self, info: Info, project_id: strawberry.ID, type: str, value: float,
-        at: EpochMillis | None = None, source: str | None = None,
+        at: EpochMillis | None = None,
+        # not `source`: Strawberry's PermissionExtension takes the parent object by that keyword
+        metric_source: Annotated[str | None, strawberry.argument(name="source")] = None, replace: bool = False,
     ) -> MetricResult:
-        node = await _result(writes.record_metric(info.context.store, str(project_id), type, value, at, source))
+        node = await _result(writes.record_metric(info.context.store, str(project_id), type, value, at, metric_source,
+                                                  replace=replace, by=info.context.principal.id))
         return Metric.from_node(node) if isinstance(node, dict) else node
 
-    @strawberry.mutation(description="Delete a project with its metrics and predictions (admin only).")
+    @strawberry.mutation(description="Delete a project with its metrics and predictions (admin only).",
+                         permission_classes=[CanAdmin])
     async def delete_project(self, info: Info, id: strawberry.ID) -> DeleteProjectResult:
-        deleted = await _result(writes.delete_project(info.context.store, str(id), is_admin=info.context.is_admin))
+        deleted = await _result(writes.delete_project(info.context.store, str(id), is_admin=info.context.is_admin,
+                                                      by=info.context.principal.id))
         return DeletedProject(id=strawberry.ID(deleted)) if isinstance(deleted, str) else deleted
 
 
@@ -199,6 +216,7 @@ def build_schema() -> strawberry.Schema:
             lambda: QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH),
             lambda: MaxTokensLimiter(max_token_count=5000),
             lambda: MaxAliasesLimiter(max_alias_count=30),
+            WriteAccess,
         ],
     )
 

@@ -6,6 +6,7 @@ and changes nothing (validation happens before the single, atomic statement).
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from typing import Any
@@ -15,6 +16,8 @@ from maestro_graph.errors import Conflict, Forbidden, InvalidInput, NotFound
 from maestro_graph.store.port import GraphStore
 
 Node = dict[str, Any]
+log = logging.getLogger("maestro.writes")
+SYSTEM = "system"  # the principal of writes made by local commands rather than an API caller
 
 
 def now_ms() -> int:
@@ -45,27 +48,41 @@ def project_props(data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
     return {k: checks[k](v) for k, v in data.items() if v is not None}
 
 
-async def create_project(store: GraphStore, data: dict[str, Any], project_id: str | None = None) -> Node:
+def added(by: str) -> dict[str, Any]:
+    """Audit properties of a node a principal creates (`by` is the principal id)."""
+    return {"addedBy": by, "addedAt": now_ms()}
+
+
+def updated(by: str) -> dict[str, Any]:
+    """Audit properties of the last change a principal made to a node."""
+    return {"updatedBy": by, "updatedAt": now_ms()}
+
+
+async def create_project(store: GraphStore, data: dict[str, Any], project_id: str | None = None, *, by: str = SYSTEM) -> Node:
     props = project_props(data, partial=False)
     props.setdefault("problemClass", "other")
     props.setdefault("status", "planned")
     props.setdefault("tags", [])
     props["id"] = m.check_id(project_id) if project_id else _new_id("p")
+    props.update(added(by))
     rows = await store.write("create_project", {"props": props})
     return rows[0]["project"]
 
 
-async def update_project(store: GraphStore, project_id: str, data: dict[str, Any]) -> Node:
+async def update_project(store: GraphStore, project_id: str, data: dict[str, Any], *, by: str = SYSTEM) -> Node:
     props = project_props(data, partial=True)
     if not props:
         raise InvalidInput("nothing to update", "input")
+    props.update(updated(by))
     rows = await store.write("update_project", {"id": project_id, "props": props})
     if not rows:
         raise NotFound(f"no project {project_id}", "id")
     return rows[0]["project"]
 
 
-async def record_outcome(store: GraphStore, project_id: str, outcome: dict[str, Any], completed_at: int | None) -> Node:
+async def record_outcome(
+    store: GraphStore, project_id: str, outcome: dict[str, Any], completed_at: int | None, *, by: str = SYSTEM
+) -> Node:
     props = m.check_outcome({k: v for k, v in outcome.items() if v is not None}, "input")
     if not props:
         raise InvalidInput("an outcome needs at least one field", "input")
@@ -75,10 +92,11 @@ async def record_outcome(store: GraphStore, project_id: str, outcome: dict[str, 
         raise NotFound(f"no project {project_id}", "projectId")
     if current[0]["node"].get("status") != "cancelled":
         props["status"] = "completed"
+    props.update(updated(by))
     return (await store.write("update_project", {"id": project_id, "props": props}))[0]["project"]
 
 
-async def register_artifact(store: GraphStore, data: dict[str, Any]) -> Node:
+async def register_artifact(store: GraphStore, data: dict[str, Any], *, by: str = SYSTEM) -> Node:
     """A new name+version is a new node, linked NEW_VERSION_OF the latest earlier version."""
     tags = m.check_tags(data.get("tags"))
     props = {
@@ -91,6 +109,7 @@ async def register_artifact(store: GraphStore, data: dict[str, Any]) -> Node:
         "storagePath": m.check_text(data.get("storagePath"), "storagePath", max_len=1000, required=False),
         "createdBy": m.check_id(data["createdBy"], "createdBy") if data.get("createdBy") else None,
         "createdAt": now_ms(),
+        **added(by),
     }
     props = {k: v for k, v in props.items() if v is not None}
     existing = await store.read("artifact_versions_by_name", {"name": props["name"]})
@@ -108,13 +127,13 @@ async def register_artifact(store: GraphStore, data: dict[str, Any]) -> Node:
 
 
 async def add_team_member(
-    store: GraphStore, project_id: str, person_id: str, role: str | None, name: str | None
+    store: GraphStore, project_id: str, person_id: str, role: str | None, name: str | None, *, by: str = SYSTEM
 ) -> Node:
     m.check_id(person_id, "personId")
     role = m.check_text(role, "role", max_len=64, required=False)
     name = m.check_text(name, "name") if name is not None else None
     rows = await store.write(
-        "add_team_member", {"projectId": project_id, "personId": person_id, "role": role, "name": name, "now": now_ms()}
+        "add_team_member", {"projectId": project_id, "personId": person_id, "role": role, "name": name, "now": now_ms(), "by": by}
     )
     if rows:
         return rows[0]["project"]
@@ -124,14 +143,14 @@ async def add_team_member(
 
 
 async def log_artifact_usage(
-    store: GraphStore, project_id: str, artifact_id: str, context: str, impact: float | None
+    store: GraphStore, project_id: str, artifact_id: str, context: str, impact: float | None, *, by: str = SYSTEM
 ) -> Node:
     context = m.check_text(context, "context", max_len=64) or "general"
     if impact is not None:
         m.check_number(impact, "impact", lo=0, hi=1)
     rows = await store.write(
         "log_artifact_usage",
-        {"projectId": project_id, "artifactId": artifact_id, "context": context, "impact": impact, "now": now_ms()},
+        {"projectId": project_id, "artifactId": artifact_id, "context": context, "impact": impact, "now": now_ms(), "by": by},
     )
     if rows:
         return rows[0]["project"]
@@ -141,8 +160,11 @@ async def log_artifact_usage(
 
 
 async def record_metric(
-    store: GraphStore, project_id: str, metric_type: str, value: float, at: int | None, source: str | None
+    store: GraphStore, project_id: str, metric_type: str, value: float, at: int | None, source: str | None,
+    *, replace: bool = False, by: str = SYSTEM,
 ) -> Node:
+    """One point per (project, type, at): an existing point is a Conflict unless `replace`, so a
+    past measurement is never overwritten by accident."""
     mtype = m.check_text(metric_type, "type", max_len=64)
     assert mtype is not None
     if not mtype.replace("_", "").isalnum():
@@ -153,16 +175,23 @@ async def record_metric(
     if source:
         props["source"] = m.check_text(source, "source", max_len=64)
     metric_id = m.derived_id("metric", project_id, mtype, at)
-    rows = await store.write("record_metric", {"projectId": project_id, "id": metric_id, "props": {**props, "id": metric_id}})
-    if not rows:
+    rows = await store.write("record_metric", {
+        "projectId": project_id, "id": metric_id, "props": {**props, "id": metric_id},
+        "replace": replace, "by": by, "now": now_ms(),
+    })
+    if rows:
+        return rows[0]["metric"]
+    if not await store.read("projects_by_id", {"ids": [project_id]}):
         raise NotFound(f"no project {project_id}", "projectId")
-    return rows[0]["metric"]
+    raise Conflict(f"{project_id} already has a {mtype} point at {at}; pass replace: true to overwrite it", "at")
 
 
-async def delete_project(store: GraphStore, project_id: str, *, is_admin: bool) -> str:
+async def delete_project(store: GraphStore, project_id: str, *, is_admin: bool, by: str = SYSTEM) -> str:
+    """The project is gone afterwards, so who deleted it is recorded in the log, not the graph."""
     if not is_admin:
-        raise Forbidden("deleteProject needs the admin token (Authorization: Bearer <MAESTRO_ADMIN_TOKEN>)")
+        raise Forbidden("deleteProject needs the admin role")
     rows = await store.write("delete_project", {"id": project_id})
     if not rows or rows[0]["deleted"] == 0:
         raise NotFound(f"no project {project_id}", "id")
+    log.info("project %s deleted by %s", project_id, by)
     return project_id

@@ -15,7 +15,7 @@ DIALECTS = ("falkordb", "neo4j")
 # Every statement the application runs, checked when a store opens. Adding a statement means
 # adding its file and its name here; tests/store/test_statements.py keeps the two in step.
 USED = frozenset({
-    "add_team_member", "artifact_co_used", "artifact_impact", "artifact_lineage_downstream",
+    "add_team_member", "api_keys", "api_keys_by_prefix", "create_api_key", "revoke_api_key", "artifact_co_used", "artifact_impact", "artifact_lineage_downstream",
     "artifact_lineage_upstream", "artifact_used_by", "artifact_versions", "artifact_versions_by_name",
     "artifacts_by_id", "artifacts_page", "ids_artifacts_used_by_project", "ids_artifacts_used_by_project_named",
     "ids_projects_using_artifact", "ids_projects_using_artifact_named", "ids_projects_with_member",

@@ -2,6 +2,8 @@
 
 `api` gives each test its own app on the per-test graph of `store`; `gql` posts one GraphQL
 document and checks, for every response any test makes, that no error text leaks internals.
+`api.client` sends an EDITOR API key by default (so tests can arrange data with mutations);
+`api.anon` sends no credential, and `api.headers(Role.READER)` gives another role's header.
 Data is arranged through the public surface only: mutations or a JSONL import.
 """
 
@@ -19,6 +21,9 @@ from starlette.applications import Starlette
 
 from maestro_graph.api.app import create_app
 from maestro_graph.config import Settings
+from maestro_graph.principal import Role
+from maestro_graph.secret import server_secret
+from maestro_graph.service.keys import create_key
 from maestro_graph.ingest.jsonl import import_lines
 from maestro_graph.store.instrumented import InstrumentedStore
 from maestro_graph.store.port import GraphStore
@@ -32,19 +37,39 @@ LEAKS = ("traceback", "match ", "match(", "cypher", "redis", "falkor", "statemen
 class Api:
     app: Starlette
     client: httpx.AsyncClient
+    anon: httpx.AsyncClient
+    keys: dict[Role, str]
 
     @property
     def store(self) -> InstrumentedStore:
         return self.app.state.store
 
+    def headers(self, role: Role) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.keys[role]}"}
+
+
+def settings_for_tests(**overrides: Any) -> Settings:
+    """A long key cache: the default client's key is verified once, so tests that count store
+    calls see only the calls their query makes."""
+    values: dict[str, Any] = {"admin_token": ADMIN_TOKEN, "secret_key": "test-server-secret", "api_key_cache_s": 300,
+                              **overrides}
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
 
 @asynccontextmanager
-async def serve(store: GraphStore) -> AsyncIterator[Api]:
-    app = create_app(Settings(_env_file=None, admin_token=ADMIN_TOKEN), store=store)  # type: ignore[call-arg]
+async def serve(store: GraphStore, **settings: Any) -> AsyncIterator[Api]:
+    """The app on `store`, with one API key per role; `settings` override the test defaults."""
+    app = create_app(settings_for_tests(**settings), store=store)
+    secret = server_secret(app.state.settings)
+    keys = {role: (await create_key(store, secret, role, f"test {role.value}", "system")).key for role in Role}
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            yield Api(app, client)
+        editor = {"Authorization": f"Bearer {keys[Role.EDITOR]}"}
+        async with (httpx.AsyncClient(transport=transport, base_url="http://test", headers=editor) as client,
+                    httpx.AsyncClient(transport=transport, base_url="http://test") as anon):
+            assert (await client.post("/graphql", json={"query": "{ __typename }"})).status_code == 200
+            app.state.store.calls.clear()  # the key check above is not a test's own store call
+            yield Api(app, client, anon, keys)
 
 
 @pytest_asyncio.fixture

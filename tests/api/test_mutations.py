@@ -270,11 +270,19 @@ async def test_record_metric_errors(org: Api, tmp_path: Path, project: str, mtyp
 
 # deleteProject
 
-@pytest.mark.parametrize("headers", [None, {"Authorization": "Bearer wrong"}, {"Authorization": "s3cret"},
-                                     {"Authorization": "Basic s3cret"}])
-async def test_delete_project_needs_the_admin_token(org: Api, tmp_path: Path, headers: dict[str, str] | None) -> None:
-    error = await refused(org, tmp_path, DELETE, headers=headers, id="p:1")
-    assert error["code"] == "FORBIDDEN"
+@pytest.mark.parametrize(("headers", "status", "code"), [
+    (None, 200, "FORBIDDEN"),  # the default client is an editor
+    ({"Authorization": "Bearer wrong"}, 401, "UNAUTHENTICATED"),
+    ({"Authorization": "s3cret"}, 401, "UNAUTHENTICATED"),
+    ({"Authorization": "Basic s3cret"}, 401, "UNAUTHENTICATED"),
+])
+async def test_delete_project_needs_an_admin(org: Api, tmp_path: Path, headers: dict[str, str] | None,
+                                             status: int, code: str) -> None:
+    before = await snapshot(org.store, tmp_path / "before.jsonl")
+    response = await org.client.post("/graphql", json={"query": DELETE, "variables": {"id": "p:1"}}, headers=headers)
+    assert response.status_code == status
+    assert [e["extensions"]["code"] for e in response.json()["errors"]] == [code]
+    assert await snapshot(org.store, tmp_path / "after.jsonl") == before
     assert (await gql(org.client, GET_PROJECT, id="p:1"))["project"]["metrics"]["totalCount"] == 2
 
 

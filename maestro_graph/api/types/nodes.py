@@ -10,6 +10,7 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from maestro_graph.api.types.audit import Audit
 from maestro_graph.api.types.common import (
     ArtifactType, Connection, Edge, EpochMillis, ProblemClass, ProjectStatus,
 )
@@ -50,10 +51,12 @@ class Metric:
     value: float
     at: EpochMillis
     source: str | None
+    audit: Audit
 
     @classmethod
     def from_node(cls, n: dict[str, Any]) -> Metric:
-        return cls(id=n["id"], project_id=n["projectId"], type=n["type"], value=n["value"], at=n["at"], source=n.get("source"))
+        return cls(id=n["id"], project_id=n["projectId"], type=n["type"], value=n["value"], at=n["at"], source=n.get("source"),
+                   audit=Audit.from_node(n))
 
 
 @strawberry.type
@@ -85,6 +88,7 @@ class Project:
     completed_at: EpochMillis | None
     outcome: Outcome | None
     repository: str | None = strawberry.field(description="The code repository, owner/name (GitHub webhooks match on it).")
+    audit: Audit
     raw_metadata: strawberry.Private[str | None]
     metadata: JSON | None = strawberry.field(resolver=_metadata, description="Free-form keys kept from imports (JSON).")
 
@@ -102,6 +106,7 @@ class Project:
                 duration_days=n.get("durationDays"), cost_usd=n.get("costUsd"),
             ) if known else None,
             repository=n.get("repository"), raw_metadata=n.get("metadata"),
+            audit=Audit.from_node(n),
         )
 
     @strawberry.field(description="People on the project, with their role on it.")
@@ -145,6 +150,7 @@ class Artifact:
     tags: list[str]
     storage_path: str | None
     created_by: str | None
+    audit: Audit
     raw_metadata: strawberry.Private[str | None]
     metadata: JSON | None = strawberry.field(resolver=_metadata, description="Free-form keys kept from imports (JSON).")
 
@@ -154,6 +160,7 @@ class Artifact:
             id=n["id"], name=n.get("name", ""), artifact_type=ArtifactType(n.get("artifactType", "other")),
             version=n.get("version", "1.0.0"), description=n.get("description"), tags=n.get("tags") or [],
             storage_path=n.get("storagePath"), created_by=n.get("createdBy"), raw_metadata=n.get("metadata"),
+            audit=Audit.from_node(n),
         )
 
     @strawberry.field(description="How many times projects used this artifact.")
