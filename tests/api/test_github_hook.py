@@ -10,11 +10,9 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest_asyncio
 
-from maestro_graph.api.app import create_app
 from maestro_graph.api.hooks import signature_ok
-from maestro_graph.config import Settings
 from maestro_graph.store.port import GraphStore
-from tests.api.conftest import gql, graph_counts, load
+from tests.api.conftest import gql, graph_counts, load, serve
 from tests.ingest.test_ci import gha_run
 from tests.ingest.test_git import series
 
@@ -32,10 +30,10 @@ def test_githubs_published_test_vector() -> None:
 
 @pytest_asyncio.fixture
 async def client(store: GraphStore) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(Settings(_env_file=None, github_webhook_secret=SECRET), store=store)  # type: ignore[call-arg]
-    async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as c:
-            yield c
+    """An editor's client: webhooks need no credential (the signature is their authentication),
+    the GraphQL calls of these tests do."""
+    async with serve(store, github_webhook_secret=SECRET) as api:
+        yield api.client
 
 
 def delivery(payload: dict, secret: str = SECRET, event: str = "workflow_run") -> dict:
@@ -90,3 +88,12 @@ async def test_repository_is_a_project_field_set_by_create_and_update(client: ht
     moved = await gql(client, 'mutation { updateProject(id: "p:9", input: {repository: "octo-org/other"}) '
                               "{ ... on Project { repository } } }")
     assert moved["updateProject"] == {"repository": "octo-org/other"}
+
+
+async def test_webhooks_need_no_credential_even_when_anonymous_reads_are_off(store: GraphStore) -> None:
+    """GitHub cannot send an API key: the signature alone authenticates a delivery."""
+    await load(store, [{"kind": "project", "id": "p:1", "name": "ci", "repository": "octo-org/octo-repo"}])
+    async with serve(store, github_webhook_secret=SECRET, anonymous_read=False) as api:
+        assert (await api.anon.post("/graphql", json={"query": "{ __typename }"})).status_code == 401
+        response = await api.anon.post("/hooks/github", **delivery(completed()))
+        assert response.status_code == 200 and response.json()["projects"] == ["p:1"]
