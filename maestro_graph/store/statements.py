@@ -16,7 +16,7 @@ DIALECTS = ("falkordb", "neo4j")
 # adding its file and its name here; tests/store/test_statements.py keeps the two in step.
 USED = frozenset({
     "add_team_member", "artifact_co_used", "artifact_impact", "artifact_lineage_downstream",
-    "artifact_lineage_upstream", "artifact_used_by", "artifact_versions", "artifact_versions_by_name",
+    "artifact_lineage_upstream", "artifact_used_by", "artifact_versions",
     "artifacts_by_id", "artifacts_page", "ids_artifacts_used_by_project", "ids_artifacts_used_by_project_named",
     "ids_projects_using_artifact", "ids_projects_using_artifact_named", "ids_projects_with_member",
     "ids_projects_with_member_named", "create_project", "delete_project", "existing_artifact_ids",
@@ -28,6 +28,7 @@ USED = frozenset({
     "project_predictions", "project_team", "projects_by_id", "projects_page", "record_metric",
     "register_artifact", "schema", "search_artifacts", "search_artifacts_browse",
     "set_project_embeddings", "update_project", "vector_search",
+    "artifacts_missing_version_key", "existing_artifact_versions", "import_version_chains", "set_version_keys",
 })
 
 

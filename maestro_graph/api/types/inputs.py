@@ -78,6 +78,8 @@ class ProjectWhere:
     name: StringFilter | None = None
     description: StringFilter | None = None
     problem_class: ProblemClassFilter | None = None
+    problem_subclass: StringFilter | None = strawberry.field(
+        default=None, description="the finer problem name a source used (e.g. binary_classification)")
     status: ProjectStatusFilter | None = None
     complexity_score: NumberFilter | None = None
     success: BooleanFilter | None = None
@@ -175,7 +177,7 @@ class ProjectOrderField(Enum):
 class ArtifactOrderField(Enum):
     NAME = "name"
     ID = "id"
-    VERSION = "version"
+    VERSION = "versionKey"  # version order (see maestro_graph/versions.py), not text order
     ARTIFACT_TYPE = "artifactType"
 
 
