@@ -12,6 +12,8 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.types import Info
 
+from maestro_graph.api.argument_guard import ArgumentGuard
+from maestro_graph.api.fresh_loaders import FreshLoadersAfterMutations
 from maestro_graph.api.types.common import (
     SCALARS, ArtifactType, Connection, Edge, EpochMillis, ErrorCode, MutationError,
 )
@@ -198,6 +200,8 @@ def build_schema() -> strawberry.Schema:
             lambda: QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH),
             lambda: MaxTokensLimiter(max_token_count=5000),
             lambda: MaxAliasesLimiter(max_alias_count=30),
+            ArgumentGuard,
+            FreshLoadersAfterMutations,
         ],
     )
 
