@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from graphql import GraphQLResolveInfo
+from graphql import GraphQLResolveInfo, OperationType
 from strawberry.extensions import SchemaExtension
 
+from maestro_graph.api.types.common import ErrorCode, MutationError
 from maestro_graph.errors import InvalidInput
 
 
@@ -41,11 +42,18 @@ def find_unstorable(value: Any, path: str) -> str | None:
 
 
 class ArgumentGuard(SchemaExtension):
-    """Refuses a field whose arguments hold a NUL or a lone surrogate, with INVALID_INPUT naming the argument."""
+    """Refuses a field whose arguments hold a NUL or a lone surrogate, with INVALID_INPUT naming the argument.
+
+    A mutation answers with its typed error (as for any other bad input); a query field with a
+    GraphQL error carrying the same code and field.
+    """
 
     def resolve(self, _next: Callable[..., Any], root: Any, info: GraphQLResolveInfo, *args: Any, **kwargs: Any) -> Any:
         for name, value in kwargs.items():
             where = find_unstorable(value, name)
             if where:
-                raise InvalidInput(f"{where} contains a NUL or an unpaired surrogate character", where)
+                message = f"{where} contains a NUL or an unpaired surrogate character"
+                if info.operation.operation == OperationType.MUTATION and info.path.prev is None:
+                    return MutationError(code=ErrorCode.INVALID_INPUT, message=message, field=where)
+                raise InvalidInput(message, where)
         return _next(root, info, *args, **kwargs)

@@ -32,6 +32,7 @@ def project_props(data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
         "name": lambda v: m.check_text(v, "name"),
         "description": lambda v: m.check_text(v, "description", max_len=m.MAX_TEXT, required=False),
         "problemClass": lambda v: m.check_enum(v, m.ProblemClass, "problemClass"),
+        "problemSubclass": lambda v: m.check_text(v, "problemSubclass", max_len=64),
         "status": lambda v: m.check_enum(v, m.ProjectStatus, "status"),
         "complexityScore": lambda v: m.check_number(v, "complexityScore", lo=1, hi=10, integer=True),
         "tags": m.check_tags,
@@ -42,7 +43,10 @@ def project_props(data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
         raise InvalidInput(f"unknown fields: {', '.join(sorted(unknown))}", sorted(unknown)[0])
     if not partial and data.get("name") is None:
         raise InvalidInput("name must not be empty", "name")
-    return {k: checks[k](v) for k, v in data.items() if v is not None}
+    props = {k: checks[k](v) for k, v in data.items() if v is not None}
+    if props.get("problemSubclass") and "problemClass" not in props:  # the documented table decides
+        props["problemClass"] = m.classify_problem(props["problemSubclass"])[0]
+    return props
 
 
 async def create_project(store: GraphStore, data: dict[str, Any], project_id: str | None = None) -> Node:

@@ -106,7 +106,7 @@ async def test_create_project_returns_it_and_it_can_be_found(org: Api) -> None:
     ({"name": "ok", "id": "tab\there"}, "id"),
     ({"name": "ok", "id": "x" * 257}, "id"),
     ({"name": "ok", "startedAt": -1}, "startedAt"),
-    ({"name": "nul\x00byte"}, "name"),
+    ({"name": "nul\x00byte"}, "input.name"),
 ])
 async def test_create_project_rejects_invalid_input(org: Api, tmp_path: Path, given: dict[str, Any], field: str) -> None:
     error = await refused(org, tmp_path, CREATE, input=given)

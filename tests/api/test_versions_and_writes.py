@@ -157,3 +157,17 @@ async def test_bootstrap_computes_missing_version_keys(store: GraphStore) -> Non
     assert await chain(store, "legacy") == [("1.10.0", "1.9.0")]
     rows = await store.read("artifacts_missing_version_key", {"limit": 10})
     assert rows == []
+
+
+async def test_a_mutation_may_give_a_finer_problem_name(api: Api) -> None:
+    data = await gql(api.client, """mutation {
+      createProject(input: {name: "detector", problemSubclass: "object_detection"}) {
+        ... on Project { problemClass problemSubclass } } }""")
+    assert data["createProject"] == {"problemClass": "VISION", "problemSubclass": "object_detection"}
+
+
+async def test_an_outcome_cost_beyond_what_the_store_holds_is_refused(api: Api) -> None:
+    await load(api.store, [{"kind": "project", "id": "p:cost", "name": "cost"}])
+    data = await gql(api.client, """mutation { recordOutcome(projectId: "p:cost", input: {costUsd: 1e30}) {
+      ... on MutationError { code field } } }""")
+    assert data["recordOutcome"] == {"code": "INVALID_INPUT", "field": "input.costUsd"}

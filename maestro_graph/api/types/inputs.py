@@ -199,6 +199,8 @@ class CreateProjectInput:
     id: strawberry.ID | None = strawberry.field(default=None, description="keep an id of yours; generated if absent")
     description: str | None = None
     problem_class: ProblemClass | None = None  # type: ignore[valid-type]
+    problem_subclass: str | None = strawberry.field(
+        default=None, description="a finer name (object_detection...); sets problemClass when that is absent")
     complexity_score: int | None = None
     status: ProjectStatus | None = None  # type: ignore[valid-type]
     tags: list[str] | None = None
@@ -210,6 +212,8 @@ class UpdateProjectInput:
     name: str | None = None
     description: str | None = None
     problem_class: ProblemClass | None = None  # type: ignore[valid-type]
+    problem_subclass: str | None = strawberry.field(
+        default=None, description="a finer name (object_detection...); sets problemClass when that is absent")
     complexity_score: int | None = None
     status: ProjectStatus | None = None  # type: ignore[valid-type]
     tags: list[str] | None = None
