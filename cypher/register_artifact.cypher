@@ -3,7 +3,8 @@
 // registering 1.0.0, 2.0.0 then 1.5.0 leaves 2.0.0 -> 1.5.0 -> 1.0.0. Edges that are not between
 // neighbours in version order are removed; the right ones are merged (kept with their properties).
 OPTIONAL MATCH (dup:Artifact {name: $props.name, version: $props.version})
-WITH dup WHERE dup IS NULL
+WITH count(dup) AS taken  // not `WITH dup WHERE dup IS NULL`: FalkorDB 4.16 keeps that row
+WHERE taken = 0
 CREATE (a:Artifact)
 SET a = $props
 WITH a

@@ -8,7 +8,8 @@ MERGE (lock:ArtifactVersionLock {name: $props.name})
 SET lock.touchedAt = timestamp()  // write-locks the name until commit: concurrent registrations queue here
 WITH lock
 OPTIONAL MATCH (dup:Artifact {name: $props.name, version: $props.version})
-WITH dup WHERE dup IS NULL
+WITH count(dup) AS taken  // not `WITH dup WHERE dup IS NULL`: FalkorDB 4.16 keeps that row
+WHERE taken = 0
 CREATE (a:Artifact)
 SET a = $props
 WITH a

@@ -8,6 +8,7 @@ each query atomically, which is what makes `write` and each `batch` chunk all-or
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Mapping, Sequence
 from typing import Any, NoReturn
 
@@ -33,6 +34,7 @@ UNIQUE_ID_LABELS = ("Project", "Artifact", "Person", "Metric", "Prediction")
 # (label, properties) the store keeps unique: every id, and an artifact's name+version, so that
 # concurrent registrations of one version cannot make two nodes whatever the code path.
 UNIQUE_KEYS = tuple((label, ("id",)) for label in UNIQUE_ID_LABELS) + (("Artifact", ("name", "version")),)
+log = logging.getLogger("maestro.store")
 _ALREADY = ("already indexed", "already exists", "attribute is already indexed")
 
 
@@ -138,7 +140,7 @@ class FalkorDBStore:
                     "GRAPH.CONSTRAINT", "CREATE", name, "UNIQUE", "NODE", label, "PROPERTIES", len(props), *props
                 )
                 created = True
-        await self._wait_constraints(g)
+        await self._wait_constraints(g, name)
         if await backfill_version_keys(self, graph=name):
             created = True
         if created:
@@ -155,11 +157,26 @@ class FalkorDBStore:
             await asyncio.sleep(0.05)
         raise StoreUnavailable("indexes did not become operational in time")
 
-    async def _wait_constraints(self, g: Any, timeout_s: float = 60.0) -> None:
+    async def _wait_constraints(self, g: Any, graph: str, timeout_s: float = 60.0) -> None:
+        """Wait until every constraint is operational; one the existing data violates is dropped.
+
+        Only artifact name+version can fail that way (data written before the constraint, with
+        duplicates): the store then starts with a warning instead of never, and registerArtifact
+        still refuses a duplicate in its own atomic statement.
+        """
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout_s
         while loop.time() < deadline:
-            if all(c["status"] == "OPERATIONAL" for c in await g.list_constraints()):
+            constraints = await g.list_constraints()
+            for c in constraints:
+                if c["status"] == "FAILED":
+                    await self._db.connection.execute_command(
+                        "GRAPH.CONSTRAINT", "DROP", graph, "UNIQUE", "NODE", c["label"],
+                        "PROPERTIES", len(c["properties"]), *c["properties"])
+                    log.warning("graph %s: existing %s nodes share %s, so that uniqueness is not enforced by the "
+                                "store; export, fix and re-import them to restore it",
+                                graph, c["label"], "+".join(c["properties"]))
+            if all(c["status"] == "OPERATIONAL" for c in constraints if c["status"] != "FAILED"):
                 return
             await asyncio.sleep(0.05)
         raise StoreUnavailable("unique constraints did not become operational in time")
