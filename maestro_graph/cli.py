@@ -16,12 +16,39 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from maestro_graph import __version__
+from maestro_graph.cli_support import (
+    check_not_served, check_port, check_readable, check_writable, load_settings,
+)
 from maestro_graph.config import Settings
 from maestro_graph.errors import MaestroError, ServerAlreadyRunning
 
 app = typer.Typer(help="Maestro Graph: learn from past ML projects.", no_args_is_help=True, add_completion=False)
 console = Console(stderr=True, soft_wrap=True)  # soft wrap: an error stays one line in logs
 T = TypeVar("T")
+DATA_DIR = typer.Option(None, "--data-dir", help="embedded store directory (default from MAESTRO_DATA_DIR, ./.maestro)")
+
+
+def _version(show: bool) -> None:
+    if show:
+        typer.echo(f"maestro {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="print the version and exit"),
+) -> None:
+    """Maestro Graph: learn from past ML projects."""
+
+
+def _fail(exc: MaestroError) -> typer.Exit:
+    """Print a user error (one line; an import's list of problems one per line) and give exit code 1."""
+    first, *rest = exc.message.splitlines() or [""]
+    console.print(f"[red]error:[/red] {first}", highlight=False)
+    for line in rest:
+        console.print(f"  {line}", highlight=False)
+    return typer.Exit(1)
 
 
 def _run(coro_fn: Callable[[], Coroutine[Any, Any, T]]) -> T:
@@ -29,7 +56,9 @@ def _run(coro_fn: Callable[[], Coroutine[Any, Any, T]]) -> T:
     try:
         return asyncio.run(coro_fn())
     except MaestroError as exc:
-        console.print(f"[red]error:[/red] {exc.message}", highlight=False)
+        raise _fail(exc) from None
+    except KeyboardInterrupt:
+        console.print("[red]error:[/red] interrupted", highlight=False)
         raise typer.Exit(1) from None
     except OSError as exc:
         console.print(f"[red]error:[/red] {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), highlight=False)
@@ -59,8 +88,10 @@ async def import_with_progress(settings: Settings, path: Path) -> None:
             task = bar.add_task(f"importing {path.name}", total=plan.count())
             report = await write_plan(store, plan, batch_size=settings.batch_size, progress=lambda n: bar.advance(task, n))
         totals = (await store.read("graph_counts"))[0]
-    table = Table(title=f"{path.name}: {plan.lines} lines", caption=f"graph now holds {totals['nodes']} nodes, {totals['edges']} edges")
-    table.add_column("statement")
+    # The same unit as the progress bar: records written (a line may add a derived CREATED edge).
+    table = Table(title=f"{path.name}: {plan.count()} records from {plan.lines} lines",
+                  caption=f"graph now holds {totals['nodes']} nodes, {totals['edges']} edges")
+    table.add_column("records")
     table.add_column("created", justify="right")
     table.add_column("already there", justify="right")
     for name in report.created:
@@ -69,22 +100,29 @@ async def import_with_progress(settings: Settings, path: Path) -> None:
 
 
 @app.command("import")
-def import_(file: Path = typer.Argument(..., exists=True, dir_okay=False, help="JSONL file to import")) -> None:
-    """Import a JSONL file (validated whole before anything is written; idempotent)."""
-    _run(lambda: import_with_progress(Settings(), file))
+def import_(file: Path = typer.Argument(..., help="JSONL file to import"), data_dir: Path = DATA_DIR) -> None:
+    """Import a JSONL file (validated whole before anything is written; idempotent, so a re-run finishes it)."""
+    try:
+        check_readable(file)
+        settings = load_settings(data_dir=data_dir)
+    except MaestroError as exc:
+        raise _fail(exc) from None
+    _run(lambda: import_with_progress(settings, file))
 
 
 @app.command("export")
-def export(file: Path = typer.Argument(..., dir_okay=False, help="where to write the JSONL")) -> None:
+def export(file: Path = typer.Argument(..., help="where to write the JSONL"), data_dir: Path = DATA_DIR) -> None:
     """Export the graph as JSONL in the interchange format."""
-    if not file.parent.resolve().is_dir():
-        console.print(f"[red]error:[/red] no directory {file.parent} to write {file.name} into", highlight=False)
-        raise typer.Exit(1)
+    try:
+        check_writable(file)
+        settings = load_settings(data_dir=data_dir)
+    except MaestroError as exc:
+        raise _fail(exc) from None
     from maestro_graph.ingest.export import export_file
     from maestro_graph.store.open import open_store
 
     async def go() -> int:
-        async with open_store(Settings()) as store:
+        async with open_store(settings) as store:
             with _progress() as bar:
                 task = bar.add_task(f"exporting to {file.name}", total=None)
                 return await export_file(store, file, progress=lambda n: bar.advance(task, n))
@@ -97,14 +135,14 @@ def serve(
     host: str = typer.Option(None, help="bind address (default from MAESTRO_HOST, 127.0.0.1)"),
     port: int = typer.Option(None, help="port (default from MAESTRO_PORT, 8000)"),
     workers: int = typer.Option(1, min=1, max=32, help="uvicorn worker processes"),
+    data_dir: Path = DATA_DIR,
 ) -> None:
     """Serve the API and GraphiQL (starts the embedded store unless another backend is set)."""
-    settings = Settings()
     try:
+        settings = load_settings(data_dir=data_dir)
         serve_settings(settings, host or settings.host, port if port is not None else settings.port, workers)
     except MaestroError as exc:
-        console.print(f"[red]error:[/red] {exc.message}", highlight=False)
-        raise typer.Exit(1) from None
+        raise _fail(exc) from None
 
 
 async def _check_production(settings: Settings) -> None:
@@ -122,6 +160,7 @@ def serve_settings(settings: Settings, host: str, port: int, workers: int) -> No
     from maestro_graph.server import GracefulServer
     from maestro_graph.store.open import embedded_server, uses_embedded
 
+    check_port(host, port)  # before the banner, the lock and the store: a bad port changes nothing
     with ServeLock(settings.data_dir):
         # The serve process owns the embedded server (every worker's app attaches to it); it
         # never borrows one that a short-lived command started and will stop.
@@ -136,6 +175,7 @@ def serve_settings(settings: Settings, host: str, port: int, workers: int) -> No
         try:
             if settings.env == "production":
                 asyncio.run(_check_production(settings))
+            check_port(host, port)  # again: the store took a moment to start
             console.print(f"Maestro on http://{host}:{port}  (GraphiQL at /graphql)")
             config = uvicorn.Config(
                 "maestro_graph.api.app:create_app", factory=True, host=host, port=port,
@@ -165,11 +205,21 @@ def demo(
     serve_after: bool = typer.Option(True, "--serve/--no-serve", help="serve the API after loading"),
     seed: int = typer.Option(7, help="generator seed (same seed, same organisation)"),
     output: Path = typer.Option(Path("demo-org.jsonl"), help="where to write the generated JSONL"),
+    data_dir: Path = DATA_DIR,
 ) -> None:
     """Generate the demo organisation, import it, create an editor key (printed), then serve the API."""
     from maestro_graph.demo.generate import generate, write_jsonl
 
-    settings = Settings()
+    try:  # every check before generating anything
+        settings = load_settings(data_dir=data_dir)
+        check_writable(output)
+        if serve_after:
+            check_not_served(settings.data_dir)
+            check_port(settings.host, settings.port)
+    except MaestroError as exc:
+        if serve_after and "already running" in exc.message:
+            exc.message += "; `maestro demo --no-serve` loads the demo into the running server instead"
+        raise _fail(exc) from None
     count = write_jsonl(generate(seed), output)
     console.print(f"generated {count} records (seed {seed}) into {output}")
     _run(lambda: import_with_progress(settings, output))
@@ -182,8 +232,7 @@ def demo(
         try:
             serve_settings(settings, settings.host, settings.port, 1)
         except MaestroError as exc:
-            console.print(f"[red]error:[/red] {exc.message}", highlight=False)
-            raise typer.Exit(1) from None
+            raise _fail(exc) from None
 
 
 @app.command("export-schema")
@@ -191,6 +240,11 @@ def export_schema(output: Path = typer.Option(None, help="file to write (default
     """Print or write the GraphQL schema (SDL)."""
     from maestro_graph.api.schema import sdl
 
+    if output:
+        try:
+            check_writable(output)
+        except MaestroError as exc:
+            raise _fail(exc) from None
     text = sdl()
     if output:
         output.write_text(text)

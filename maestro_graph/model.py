@@ -15,6 +15,7 @@ from enum import Enum
 from typing import Any
 
 from maestro_graph.errors import InvalidInput
+from maestro_graph.versions import MAX_VERSION
 
 
 class ProblemClass(str, Enum):
@@ -49,9 +50,12 @@ class ProjectStatus(str, Enum):
 MAX_NAME = 200
 MAX_TEXT = 10_000
 MAX_TAGS = 50
-ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9:_.\-/@]{0,127}$")
 REPOSITORY = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
-SEMVER = re.compile(r"^\d+\.\d+\.\d+([-+][0-9A-Za-z.\-]+)?$")
+MAX_ID = 256
+INT64 = (-(2**63), 2**63 - 1)
+# Printable: no control characters (C0, DEL, C1), no lone surrogates; `+`, `@`, `/`, spaces inside are fine.
+ID_PATTERN = re.compile(r"^[^\x00-\x1f\x7f-\x9f\ud800-\udfff]{1,%d}$" % MAX_ID)
+VERSION_PATTERN = re.compile(r"^[^\s\x00-\x1f\x7f-\x9f\ud800-\udfff]{1,%d}$" % MAX_VERSION)
 
 
 def derived_id(prefix: str, *parts: object) -> str:
@@ -63,8 +67,11 @@ def derived_id(prefix: str, *parts: object) -> str:
 
 
 def check_id(value: Any, field: str = "id") -> str:
-    if not isinstance(value, str) or not ID_PATTERN.match(value):
-        raise InvalidInput(f"{field} must be 1-128 characters of letters, digits and :_.-/@", field)
+    """Ids come from other systems (package names with `+`, emails, paths): any printable text."""
+    if not isinstance(value, str) or not ID_PATTERN.match(value) or value != value.strip():
+        raise InvalidInput(
+            f"{field} must be 1-{MAX_ID} printable characters (no control characters, "
+            "no leading or trailing space)", field)
     return value
 
 
@@ -105,6 +112,10 @@ def check_number(value: Any, field: str, *, lo: float | None = None, hi: float |
         raise InvalidInput(f"{field} must be {'an integer' if integer else 'a number'}", field)
     if isinstance(value, float) and not math.isfinite(value):  # NaN and ±Infinity cannot be stored
         raise InvalidInput(f"{field} must be a finite number", field)
+    if isinstance(value, int) and not INT64[0] <= value <= INT64[1]:  # the stores hold 64-bit integers
+        raise InvalidInput(f"{field} is outside the 64-bit integer range", field)
+    if isinstance(value, float) and abs(value) > 2.0**63:  # the store clamps such doubles to INT64_MAX
+        raise InvalidInput(f"{field} must be at most 9.2e18 in magnitude", field)
     if (lo is not None and value < lo) or (hi is not None and value > hi):
         raise InvalidInput(f"{field} must be between {lo} and {hi}", field)
     return value
@@ -147,24 +158,10 @@ def check_repository(value: Any, field: str = "repository") -> str:
 
 
 def check_version(value: Any, field: str = "version") -> str:
-    text = check_text(value, field, max_len=64)
-    assert text is not None
-    if not SEMVER.match(text):
-        raise InvalidInput(f"{field} must look like 1.2.3", field)
-    return text
-
-
-def version_key(version: str) -> tuple[Any, ...]:
-    """Semantic-version order: '1.10.0' after '1.9.0', '1.0.0-rc.1' before '1.0.0'.
-
-    Build metadata (+...) is ignored; pre-release identifiers compare numerically when numeric.
-    """
-    core, _, pre = version.split("+", 1)[0].partition("-")
-    parts = [int(p) if p.isdigit() else 0 for p in (core.split(".") + ["0", "0"])[:3]]
-    if not pre:
-        return (*parts, 1, ())
-    ids = tuple((0, int(i), "") if i.isdigit() else (1, 0, i) for i in pre.split("."))
-    return (*parts, 0, ids)
+    """Any token of 1-64 printable characters without whitespace; `versions.py` orders them."""
+    if not isinstance(value, str) or not VERSION_PATTERN.match(value):
+        raise InvalidInput(f"{field} must be 1-{MAX_VERSION} printable characters without whitespace", field)
+    return value
 
 
 def metadata_json(extra: dict[str, Any]) -> str | None:
@@ -184,16 +181,74 @@ OUTCOME_FIELDS: dict[str, tuple[str, float | None, float | None]] = {
 
 
 def check_outcome(outcome: Any, field: str = "outcome") -> dict[str, Any]:
+    """Known keys are validated; unknown ones are kept as the outcome's own metadata (`outcomeMetadata`).
+
+    A source may score outcomes its own way (`"score": 0.91`); refusing the file for it would
+    lose the rest, so only a malformed value of a known key is an error.
+    """
     if not isinstance(outcome, dict):
         raise InvalidInput(f"{field} must be an object", field)
-    unknown = set(outcome) - set(OUTCOME_FIELDS)
-    if unknown:
-        raise InvalidInput(f"{field} has unknown keys: {', '.join(sorted(unknown))}", field)
     props: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
     for key, value in outcome.items():
+        if key not in OUTCOME_FIELDS:
+            extra[key] = value
+            continue
         if value is None:
             continue
         kind, lo, hi = OUTCOME_FIELDS[key]
         sub = f"{field}.{key}"
         props[key] = check_bool(value, sub) if kind == "bool" else check_number(value, sub, lo=lo, hi=hi)
+    if extra:
+        props["outcomeMetadata"] = metadata_json(extra)
     return props
+
+
+# Finer problem names that sources use -> the enum. The original name is kept as `problemSubclass`.
+PROBLEM_SUBCLASSES: dict[str, ProblemClass] = {
+    **dict.fromkeys((
+        "binary_classification", "multiclass_classification", "multilabel_classification",
+        "multi_class_classification", "multi_label_classification", "image_classification",
+        "text_classification", "tabular_classification", "fraud_detection", "churn_prediction",
+        "credit_scoring", "classification"), ProblemClass.CLASSIFICATION),
+    **dict.fromkeys((
+        "regression", "linear_regression", "tabular_regression", "price_prediction",
+        "demand_estimation", "survival_analysis"), ProblemClass.REGRESSION),
+    **dict.fromkeys((
+        "nlp", "question_answering", "named_entity_recognition", "ner", "summarization",
+        "translation", "machine_translation", "sentiment_analysis", "text_generation",
+        "language_modeling", "token_classification", "information_extraction"), ProblemClass.NLP),
+    **dict.fromkeys((
+        "vision", "computer_vision", "object_detection", "segmentation", "image_segmentation",
+        "semantic_segmentation", "instance_segmentation", "pose_estimation", "ocr",
+        "image_generation"), ProblemClass.VISION),
+    **dict.fromkeys((
+        "recommendation", "recommender", "recommender_systems", "ranking", "learning_to_rank",
+        "collaborative_filtering", "retrieval", "search_ranking"), ProblemClass.RECOMMENDATION),
+    **dict.fromkeys((
+        "timeseries", "time_series", "forecasting", "time_series_forecasting", "demand_forecasting",
+        "sequence_prediction"), ProblemClass.TIMESERIES),
+    **dict.fromkeys((
+        "clustering", "anomaly_detection", "outlier_detection", "novelty_detection", "segmentation_of_customers",
+        "customer_segmentation", "dimensionality_reduction", "topic_modeling"), ProblemClass.CLUSTERING),
+    **dict.fromkeys((
+        "rl", "reinforcement_learning", "bandits", "multi_armed_bandit", "control"), ProblemClass.RL),
+}
+
+
+def classify_problem(value: Any, field: str = "problemClass") -> tuple[str, str | None]:
+    """(enum value, original name or None): an unknown name is OTHER with the original kept, never an error.
+
+    Names are matched case-insensitively with spaces and hyphens read as underscores.
+    """
+    if isinstance(value, Enum):
+        value = value.value
+    if value is None:
+        return ProblemClass.OTHER.value, None
+    text = check_text(value, field, max_len=64)
+    assert text is not None
+    norm = re.sub(r"[\s\-]+", "_", text.lower())
+    if norm in {c.value for c in ProblemClass}:
+        return norm, None if norm == text else text
+    mapped = PROBLEM_SUBCLASSES.get(norm, ProblemClass.OTHER)
+    return mapped.value, text

@@ -8,6 +8,7 @@ CREATE INDEX FOR (n:Prediction) ON (n.id);
 CREATE INDEX FOR (n:Project) ON (n.status);
 CREATE INDEX FOR (n:Project) ON (n.problemClass);
 CREATE INDEX FOR (n:Artifact) ON (n.name);
+CREATE INDEX FOR (n:Artifact) ON (n.version);
 CREATE INDEX FOR (n:Artifact) ON (n.artifactType);
 CREATE INDEX FOR (n:Metric) ON (n.projectId);
 CALL db.idx.fulltext.createNodeIndex('Artifact', 'name', 'description', 'tagsText');

@@ -4,6 +4,8 @@ CREATE CONSTRAINT artifact_id IF NOT EXISTS FOR (n:Artifact) REQUIRE n.id IS UNI
 CREATE CONSTRAINT person_id IF NOT EXISTS FOR (n:Person) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT metric_id IF NOT EXISTS FOR (n:Metric) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT prediction_id IF NOT EXISTS FOR (n:Prediction) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT artifact_name_version IF NOT EXISTS FOR (n:Artifact) REQUIRE (n.name, n.version) IS UNIQUE;
+CREATE CONSTRAINT artifact_version_lock IF NOT EXISTS FOR (n:ArtifactVersionLock) REQUIRE n.name IS UNIQUE;
 CREATE INDEX project_status IF NOT EXISTS FOR (n:Project) ON (n.status);
 CREATE INDEX project_problem_class IF NOT EXISTS FOR (n:Project) ON (n.problemClass);
 CREATE INDEX artifact_name IF NOT EXISTS FOR (n:Artifact) ON (n.name);

@@ -29,6 +29,10 @@ class Loaders:
             self._loaders[key] = DataLoader(load_fn=lambda ids: load(list(ids)))  # type: ignore[arg-type,return-value]
         return self._loaders[key]
 
+    def clear(self) -> None:
+        """Forget every cached load (after a mutation: see api/fresh_loaders.py)."""
+        self._loaders.clear()
+
     def page_args(self, first: int | None, after: str | None) -> PageArgs:
         return PageArgs.parse(first, after, default=self.settings.default_page_size, maximum=self.settings.max_page_size)
 

@@ -16,6 +16,8 @@ from maestro_graph.api.queries.process import ProcessQuery
 from maestro_graph.api.auth import CanAdmin, CanEdit, WriteAccess
 from maestro_graph.api.mutations.keys import KeysMutation
 from maestro_graph.api.queries.keys import KeysQuery
+from maestro_graph.api.argument_guard import ArgumentGuard
+from maestro_graph.api.fresh_loaders import FreshLoadersAfterMutations
 from maestro_graph.api.types.common import (
     SCALARS, ArtifactType, Connection, Edge, EpochMillis, ErrorCode, MutationError,
 )
@@ -217,6 +219,8 @@ def build_schema() -> strawberry.Schema:
             lambda: MaxTokensLimiter(max_token_count=5000),
             lambda: MaxAliasesLimiter(max_alias_count=30),
             WriteAccess,
+            ArgumentGuard,
+            FreshLoadersAfterMutations,
         ],
     )
 

@@ -12,7 +12,7 @@ from maestro_graph.model import OUTCOME_FIELDS
 from maestro_graph.store.port import GraphStore
 
 PAGE = 5000
-INTERNAL = {"embedding", "tagsText"}
+INTERNAL = {"embedding", "tagsText", "versionKey", "embeddingModel", "embeddingTextHash"}
 EDGE_KINDS = {"MEMBER_OF": "membership", "USED": "usage", "DERIVED_FROM": "lineage", "NEW_VERSION_OF": "lineage"}
 
 
@@ -36,8 +36,10 @@ def _unflatten(kind: str, props: dict[str, Any]) -> dict[str, Any]:
     if isinstance(meta, str):
         rec["metadata"] = json.loads(meta)  # nested: its keys must not collide with real fields
     outcome = {k: props[k] for k in OUTCOME_FIELDS if k in props}
+    if kind == "project" and isinstance(props.get("outcomeMetadata"), str):
+        outcome = {**json.loads(props["outcomeMetadata"]), **outcome}  # unknown outcome keys, as imported
     for key, value in props.items():
-        if key in INTERNAL or key == "metadata" or (kind == "project" and key in outcome):
+        if key in INTERNAL or key in ("metadata", "outcomeMetadata") or (kind == "project" and key in outcome):
             continue
         rec[key] = value
     if kind == "project" and outcome:

@@ -2,19 +2,23 @@
 
 Nothing is written until every line has passed, including the check that each edge points to a
 node that is in the file or already in the graph, so a bad file leaves the graph unchanged.
+Validation reports every problem (up to 20) with its line and field, so one run fixes a file.
 Writes are `UNWIND $rows MERGE` batches, nodes before edges; MERGE on `id` makes importing
-the same file twice a no-op.
+the same file twice a no-op, which is also why an import that stopped midway (Ctrl-C, the store
+lost) is finished by running it again. After the artifacts, each imported name's NEW_VERSION_OF
+chain is re-linked in version order, as `registerArtifact` does.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from maestro_graph.errors import InvalidInput
+from maestro_graph.errors import InvalidInput, MaestroError, StoreUnavailable
 from maestro_graph.ingest import records
 from maestro_graph.store.port import GraphStore
 
@@ -27,14 +31,33 @@ EXISTING = {"Project": "existing_project_ids", "Artifact": "existing_artifact_id
 MAX_REPORTED = 20
 
 
-class InvalidFile(InvalidInput):
-    """A file that failed validation; `problems` lists (line, message) for the first few."""
+Problem = tuple[int, str | None, str]  # (line, field, message)
 
-    def __init__(self, problems: list[tuple[int, str]], total: int) -> None:
-        line, first = problems[0]
-        more = f" (and {total - 1} more problem{'s' if total > 2 else ''})" if total > 1 else ""
-        super().__init__(f"line {line}: {first}{more}", field=f"line {line}")
+
+class InvalidFile(InvalidInput):
+    """A file that failed validation; `problems` lists (line, field, message), at most 20 of `total`."""
+
+    def __init__(self, problems: list[Problem], total: int) -> None:
+        lines = [f"line {line}: {field + ': ' if field and field not in message else ''}{message}"
+                 for line, field, message in problems]
+        if total > len(problems):
+            lines.append(f"(and {total - len(problems)} more problem{'s' if total - len(problems) > 1 else ''})")
+        super().__init__("\n".join(lines), field=f"line {problems[0][0]}")
         self.problems = problems
+        self.total = total
+
+
+class ImportInterrupted(MaestroError):
+    """Writing stopped midway; what was written is whole (each batch is atomic) and a re-run finishes it."""
+
+    code = "STORE_UNAVAILABLE"
+
+    def __init__(self, written: int, total: int, reason: str) -> None:
+        super().__init__(
+            f"import stopped after writing {written} of {total} records ({reason}); "
+            "run the same import again to finish it (records already written are not duplicated)"
+        )
+        self.written = written
         self.total = total
 
 
@@ -75,14 +98,18 @@ def _no_constant(name: str) -> None:
 
 
 def parse_lines(lines: Iterable[str | bytes]) -> ImportPlan:
-    """Validate every line; raise `InvalidFile` naming the lines that failed."""
+    """Validate every line; raise `InvalidFile` naming the lines (and fields) that failed."""
     plan = ImportPlan()
-    problems: list[tuple[int, str]] = []
+    problems: list[Problem] = []
     total = 0
+    records_seen = 0
+    versions: dict[tuple[str, str], int] = {}  # (name, version) -> first line
+    artifact_ids: dict[tuple[str, str], str] = {}
     for number, line in enumerate(lines, start=1):
         plan.lines = number
         if not line.strip():
             continue
+        records_seen += 1
         try:
             if isinstance(line, bytes):
                 try:
@@ -92,20 +119,31 @@ def parse_lines(lines: Iterable[str | bytes]) -> ImportPlan:
             rec = json.loads(line, parse_constant=_no_constant)
             if not isinstance(rec, dict):
                 raise InvalidInput("a line must be a JSON object")
+            if "kind" not in rec:
+                raise InvalidInput(f"missing kind; expected one of {', '.join(records.KINDS)}", "kind")
             kind = rec.get("kind")
             if kind not in records.KINDS:
                 raise InvalidInput(f"unknown kind {kind!r}; expected one of {', '.join(records.KINDS)}", "kind")
             statement, row = records.KINDS[kind](rec)
+            if statement == "import_artifacts":
+                key = (row["props"]["name"], row["props"]["version"])
+                if key in versions and artifact_ids[key] != row["id"]:
+                    raise InvalidInput(
+                        f"{key[0]} {key[1]} is already defined on line {versions[key]} (name and version must "
+                        "be unique)", "version")
+                versions.setdefault(key, number)
+                artifact_ids.setdefault(key, row["id"])
             plan.add(statement, row, number)
         except json.JSONDecodeError as exc:
             total += 1
             if len(problems) < MAX_REPORTED:
-                problems.append((number, f"not valid JSON ({exc.msg})"))
+                problems.append((number, None, f"not valid JSON ({exc.msg})"))
         except InvalidInput as exc:
             total += 1
             if len(problems) < MAX_REPORTED:
-                where = f"{exc.field}: " if exc.field and exc.field not in exc.message else ""
-                problems.append((number, where + exc.message))
+                problems.append((number, exc.field, exc.message))
+    if records_seen == 0:
+        raise InvalidInput("the file is empty: no records to import (one JSON object per line)", "file")
     if problems:
         raise InvalidFile(problems, total)
     for row in plan.rows.get("import_artifacts", {}).values():
@@ -127,38 +165,76 @@ async def check_references(store: GraphStore, plan: ImportPlan) -> None:
             for key, label in refs:
                 if row[key] not in in_file[label]:
                     wanted[label].setdefault(row[key], []).append(plan.line_of[(statement, key_)])
-    problems: list[tuple[int, str]] = []
+    problems: list[Problem] = []
     for label, ids in wanted.items():
         if not ids:
             continue
         found = {r["id"] for r in await store.read(EXISTING[label], {"ids": sorted(ids)})}
-        problems += [(line, f"{label} {i} is neither in the file nor in the graph")
+        problems += [(line, None, f"{label} {i} is neither in the file nor in the graph")
                      for i in set(ids) - found for line in ids[i]]
+    problems += await _taken_versions(store, plan)
     if problems:
         problems.sort()
         raise InvalidFile(problems[:MAX_REPORTED], len(problems))
+
+
+async def _taken_versions(store: GraphStore, plan: ImportPlan) -> list[Problem]:
+    """Artifacts whose name+version the graph already holds under another id (the store would refuse them)."""
+    rows = plan.rows.get("import_artifacts", {})
+    by_version = {(r["props"]["name"], r["props"]["version"]): (key, r["id"]) for key, r in rows.items()}
+    if not by_version:
+        return []
+    names = sorted({name for name, _ in by_version})
+    problems: list[Problem] = []
+    for start in range(0, len(names), 1000):
+        for found in await store.read("existing_artifact_versions", {"names": names[start : start + 1000]}):
+            mine = by_version.get((found["name"], found["version"]))
+            if mine is not None and mine[1] != found["id"]:
+                problems.append((plan.line_of[("import_artifacts", mine[0])], "version",
+                                 f"{found['name']} {found['version']} is already in the graph as {found['id']}"))
+    return problems
 
 
 async def write_plan(
     store: GraphStore, plan: ImportPlan, *, batch_size: int, progress: Callable[[int], None] | None = None,
     checkpoint: bool = True,
 ) -> ImportReport:
-    """Write a validated plan; `checkpoint` compacts the store's log afterwards (see GraphStore.checkpoint)."""
+    """Write a validated plan; `checkpoint` compacts the store's log afterwards (see GraphStore.checkpoint).
+
+    `progress` is told how many records each batch wrote, the unit the report counts too. If the
+    store is lost or the user interrupts, `ImportInterrupted` says how far it got.
+    """
     created: dict[str, int] = {}
     updated: dict[str, int] = {}
-    for statement in WRITE_ORDER:
-        rows = list(plan.rows.get(statement, {}).values())
-        for start in range(0, len(rows), batch_size):
-            chunk = rows[start : start + batch_size]
-            result = await store.write(statement, {"rows": chunk})
-            made = int(result[0]["created"]) if result else 0
-            created[statement] = created.get(statement, 0) + made
-            updated[statement] = updated.get(statement, 0) + len(chunk) - made
-            if progress:
-                progress(len(chunk))
-    if checkpoint:
-        await store.checkpoint()
+    written, total = 0, plan.count()
+    try:
+        for statement in WRITE_ORDER:
+            rows = list(plan.rows.get(statement, {}).values())
+            for start in range(0, len(rows), batch_size):
+                chunk = rows[start : start + batch_size]
+                result = await store.write(statement, {"rows": chunk})
+                made = int(result[0]["created"]) if result else 0
+                created[statement] = created.get(statement, 0) + made
+                updated[statement] = updated.get(statement, 0) + len(chunk) - made
+                written += len(chunk)
+                if progress:
+                    progress(len(chunk))
+            if statement == "import_new_version_of":
+                await _relink_versions(store, plan, batch_size)
+        if checkpoint:
+            await store.checkpoint()
+    except StoreUnavailable as exc:
+        raise ImportInterrupted(written, total, exc.message) from exc
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        raise ImportInterrupted(written, total, "interrupted") from None
     return ImportReport(plan.lines, created, updated)
+
+
+async def _relink_versions(store: GraphStore, plan: ImportPlan, batch_size: int) -> None:
+    """Each imported artifact name's NEW_VERSION_OF chain, re-linked in version order."""
+    names = sorted({row["props"]["name"] for row in plan.rows.get("import_artifacts", {}).values()})
+    for start in range(0, len(names), batch_size):
+        await store.write("import_version_chains", {"names": names[start : start + batch_size]})
 
 
 async def import_lines(

@@ -12,10 +12,11 @@ from typing import Any
 
 from maestro_graph import model as m
 from maestro_graph.errors import InvalidInput
+from maestro_graph.versions import version_key
 
 Row = dict[str, Any]
 
-PROJECT_KEYS = {"id", "name", "description", "problemClass", "complexityScore", "status", "tags",
+PROJECT_KEYS = {"id", "name", "description", "problemClass", "problemSubclass", "complexityScore", "status", "tags",
                 "startedAt", "completedAt", "outcome", "metadata", "repository"}
 ARTIFACT_KEYS = {"id", "name", "artifactType", "version", "description", "tags", "storagePath", "createdAt",
                  "createdBy", "metadata"}
@@ -38,10 +39,14 @@ def _drop_none(props: dict[str, Any]) -> dict[str, Any]:
 
 
 def project(rec: dict[str, Any]) -> tuple[str, Row]:
+    problem_class, subclass = m.classify_problem(rec.get("problemClass"))
+    if rec.get("problemSubclass") is not None:  # an export round-trips the original name as it was
+        subclass = m.check_text(rec["problemSubclass"], "problemSubclass", max_len=64)
     props: dict[str, Any] = {
         "name": m.check_text(rec.get("name"), "name"),
         "description": m.check_text(rec.get("description"), "description", max_len=m.MAX_TEXT, required=False),
-        "problemClass": m.check_enum(rec.get("problemClass", "other"), m.ProblemClass, "problemClass"),
+        "problemClass": problem_class,
+        "problemSubclass": subclass,
         "status": m.check_enum(rec.get("status", "planned"), m.ProjectStatus, "status"),
         "tags": m.check_tags(rec.get("tags")),
         "metadata": _metadata(rec, PROJECT_KEYS),
@@ -59,16 +64,19 @@ def project(rec: dict[str, Any]) -> tuple[str, Row]:
 
 def artifact(rec: dict[str, Any]) -> tuple[str, Row]:
     tags = m.check_tags(rec.get("tags"))
+    version = m.check_version(rec.get("version", "1.0.0"))
+    created_at = m.check_time(rec["createdAt"], "createdAt") if rec.get("createdAt") is not None else None
     props = {
         "name": m.check_text(rec.get("name"), "name"),
         "artifactType": m.check_enum(rec.get("artifactType"), m.ArtifactType, "artifactType"),
-        "version": m.check_version(rec.get("version", "1.0.0")),
+        "version": version,
+        "versionKey": version_key(version, created_at),
         "description": m.check_text(rec.get("description"), "description", max_len=m.MAX_TEXT, required=False),
         "tags": tags,
         "tagsText": " ".join(tags),
         "storagePath": m.check_text(rec.get("storagePath"), "storagePath", max_len=1000, required=False),
         "createdBy": m.check_id(rec["createdBy"], "createdBy") if rec.get("createdBy") is not None else None,
-        "createdAt": m.check_time(rec["createdAt"], "createdAt") if rec.get("createdAt") is not None else None,
+        "createdAt": created_at,
         "metadata": _metadata(rec, ARTIFACT_KEYS),
     }
     return "import_artifacts", {"id": m.check_id(rec.get("id")), "props": _drop_none(props)}

@@ -175,7 +175,7 @@ def order_params(entity: Entity, field_name: str, descending: bool) -> dict[str,
 PROJECTS = Entity(
     fields={
         "id": "string", "name": "string", "description": "string", "problemClass": "string",
-        "status": "string", "complexityScore": "number", "success": "bool", "successScore": "number",
+        "problemSubclass": "string", "status": "string", "complexityScore": "number", "success": "bool", "successScore": "number",
         "modelPerformance": "number", "businessImpact": "number", "durationDays": "number",
         "costUsd": "number", "startedAt": "number", "completedAt": "number", "tags": "list",
     },
@@ -194,6 +194,6 @@ ARTIFACTS = Entity(
         "version": "string", "createdBy": "string", "storagePath": "string", "tags": "list",
     },
     relations={"usedBy": "ids_artifacts_used_by_project", "usedByName": "ids_artifacts_used_by_project_named"},
-    order_fields=frozenset({"id", "name", "version", "artifactType"}),
+    order_fields=frozenset({"id", "name", "version", "versionKey", "artifactType"}),
     prefilter={"id": "preIds", "artifactType": "preArtifactType", "name": "preName"},
 )

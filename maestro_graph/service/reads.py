@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from maestro_graph.model import version_key
+from maestro_graph.versions import version_key
 from maestro_graph.service.filters import (
     ARTIFACTS, PROJECTS, Where, compile_where, order_params, resolve_relations,
 )
@@ -56,9 +56,9 @@ async def artifact_impact(store: GraphStore, ids: Sequence[str]) -> list[dict[st
 
 
 async def artifact_versions(store: GraphStore, ids: Sequence[str]) -> list[list[Node]]:
-    """All versions sharing each artifact's name, newest (highest semver) first."""
+    """All versions sharing each artifact's name, newest first (by `versionKey`, see versions.py)."""
     rows = await store.read("artifact_versions", {"ids": list(ids)})
-    found = {row["id"]: sorted(row["versions"], key=lambda v: version_key(v.get("version", "0.0.0")), reverse=True)
+    found = {row["id"]: sorted(row["versions"], key=lambda v: v.get("versionKey") or version_key(v.get("version", ""), v.get("createdAt")), reverse=True)
              for row in rows}
     return [found.get(i, []) for i in ids]
 

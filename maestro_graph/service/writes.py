@@ -14,6 +14,7 @@ from typing import Any
 from maestro_graph import model as m
 from maestro_graph.errors import Conflict, Forbidden, InvalidInput, NotFound
 from maestro_graph.store.port import GraphStore
+from maestro_graph.versions import version_key
 
 Node = dict[str, Any]
 log = logging.getLogger("maestro.writes")
@@ -34,6 +35,7 @@ def project_props(data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
         "name": lambda v: m.check_text(v, "name"),
         "description": lambda v: m.check_text(v, "description", max_len=m.MAX_TEXT, required=False),
         "problemClass": lambda v: m.check_enum(v, m.ProblemClass, "problemClass"),
+        "problemSubclass": lambda v: m.check_text(v, "problemSubclass", max_len=64),
         "status": lambda v: m.check_enum(v, m.ProjectStatus, "status"),
         "complexityScore": lambda v: m.check_number(v, "complexityScore", lo=1, hi=10, integer=True),
         "tags": m.check_tags,
@@ -45,7 +47,10 @@ def project_props(data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
         raise InvalidInput(f"unknown fields: {', '.join(sorted(unknown))}", sorted(unknown)[0])
     if not partial and data.get("name") is None:
         raise InvalidInput("name must not be empty", "name")
-    return {k: checks[k](v) for k, v in data.items() if v is not None}
+    props = {k: checks[k](v) for k, v in data.items() if v is not None}
+    if props.get("problemSubclass") and "problemClass" not in props:  # the documented table decides
+        props["problemClass"] = m.classify_problem(props["problemSubclass"])[0]
+    return props
 
 
 def added(by: str) -> dict[str, Any]:
@@ -97,32 +102,36 @@ async def record_outcome(
 
 
 async def register_artifact(store: GraphStore, data: dict[str, Any], *, by: str = SYSTEM) -> Node:
-    """A new name+version is a new node, linked NEW_VERSION_OF the latest earlier version."""
+    """A new name+version is a new node, spliced into its name's NEW_VERSION_OF chain by version order.
+
+    Uniqueness and the chain are the statement's and the store's job (one atomic write, a unique
+    constraint on name+version), so concurrent registrations neither duplicate nor fork.
+    """
     tags = m.check_tags(data.get("tags"))
+    version = m.check_version(data.get("version") or "1.0.0")
+    created_at = now_ms()
     props = {
         "name": m.check_text(data.get("name"), "name"),
         "artifactType": m.check_enum(data.get("artifactType"), m.ArtifactType, "artifactType"),
-        "version": m.check_version(data.get("version") or "1.0.0"),
+        "version": version,
+        "versionKey": version_key(version, created_at),
         "description": m.check_text(data.get("description"), "description", max_len=m.MAX_TEXT, required=False),
         "tags": tags,
         "tagsText": " ".join(tags),
         "storagePath": m.check_text(data.get("storagePath"), "storagePath", max_len=1000, required=False),
         "createdBy": m.check_id(data["createdBy"], "createdBy") if data.get("createdBy") else None,
-        "createdAt": now_ms(),
+        "createdAt": created_at,
         **added(by),
     }
     props = {k: v for k, v in props.items() if v is not None}
-    existing = await store.read("artifact_versions_by_name", {"name": props["name"]})
-    if any(row["version"] == props["version"] for row in existing):
-        raise Conflict(f"{props['name']} {props['version']} is already registered", "version")
-    earlier = [row for row in existing if m.version_key(row["version"]) < m.version_key(props["version"])]
-    previous = max(earlier, key=lambda r: m.version_key(r["version"]))["id"] if earlier else None
     props["id"] = _new_id("a")
-    rows = await store.write(
-        "register_artifact", {"props": props, "previousId": previous, "createdBy": props.get("createdBy")}
-    )
-    if not rows:  # registered concurrently between our check and the write
-        raise Conflict(f"{props['name']} {props['version']} is already registered", "version")
+    conflict = Conflict(f"{props['name']} {props['version']} is already registered", "version")
+    try:
+        rows = await store.write("register_artifact", {"props": props, "createdBy": props.get("createdBy")})
+    except Conflict:  # the unique constraint caught a concurrent registration of the same version
+        raise conflict from None
+    if not rows:
+        raise conflict
     return rows[0]["artifact"]
 
 

@@ -8,6 +8,7 @@ each query atomically, which is what makes `write` and each `batch` chunk all-or
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Mapping, Sequence
 from typing import Any, NoReturn
 
@@ -22,6 +23,7 @@ from maestro_graph.errors import Conflict, StoreUnavailable
 from maestro_graph.store.port import Params, Row, StoreQueryError
 from maestro_graph.store.statements import Statements
 from maestro_graph.store.values import plain
+from maestro_graph.store.version_keys import backfill_version_keys
 
 # The index drops these words; left in a query they make it match nothing.
 REDISEARCH_STOPWORDS = frozenset(
@@ -29,6 +31,10 @@ REDISEARCH_STOPWORDS = frozenset(
     "there these they this to was will with".split()
 )
 UNIQUE_ID_LABELS = ("Project", "Artifact", "Person", "Metric", "Prediction")
+# (label, properties) the store keeps unique: every id, and an artifact's name+version, so that
+# concurrent registrations of one version cannot make two nodes whatever the code path.
+UNIQUE_KEYS = tuple((label, ("id",)) for label in UNIQUE_ID_LABELS) + (("Artifact", ("name", "version")),)
+log = logging.getLogger("maestro.store")
 _ALREADY = ("already indexed", "already exists", "attribute is already indexed")
 
 
@@ -38,7 +44,7 @@ def _raise_for(exc: Exception, name: str) -> NoReturn:
     if isinstance(exc, (RedisConnectionError, RedisTimeoutError, OSError)):
         raise StoreUnavailable("the graph store is unavailable") from exc
     if isinstance(exc, ResponseError) and "unique constraint violation" in str(exc):
-        raise Conflict("a node with this id already exists") from exc
+        raise Conflict("already registered: a node with this id, or an artifact with this name and version, exists") from exc
     raise StoreQueryError(f"statement {name!r} failed: {exc}") from exc
 
 
@@ -128,13 +134,15 @@ class FalkorDBStore:
                     raise StoreQueryError(f"schema statement failed: {exc}") from exc
         await self._wait_indexes(g)
         existing = {(c["label"], tuple(c["properties"])) for c in await g.list_constraints()}
-        for label in UNIQUE_ID_LABELS:
-            if (label, ("id",)) not in existing:
+        for label, props in UNIQUE_KEYS:
+            if (label, props) not in existing:
                 await self._db.connection.execute_command(
-                    "GRAPH.CONSTRAINT", "CREATE", name, "UNIQUE", "NODE", label, "PROPERTIES", 1, "id"
+                    "GRAPH.CONSTRAINT", "CREATE", name, "UNIQUE", "NODE", label, "PROPERTIES", len(props), *props
                 )
                 created = True
-        await self._wait_constraints(g)
+        await self._wait_constraints(g, name)
+        if await backfill_version_keys(self, graph=name):
+            created = True
         if created:
             await self.checkpoint()
 
@@ -149,11 +157,26 @@ class FalkorDBStore:
             await asyncio.sleep(0.05)
         raise StoreUnavailable("indexes did not become operational in time")
 
-    async def _wait_constraints(self, g: Any, timeout_s: float = 60.0) -> None:
+    async def _wait_constraints(self, g: Any, graph: str, timeout_s: float = 60.0) -> None:
+        """Wait until every constraint is operational; one the existing data violates is dropped.
+
+        Only artifact name+version can fail that way (data written before the constraint, with
+        duplicates): the store then starts with a warning instead of never, and registerArtifact
+        still refuses a duplicate in its own atomic statement.
+        """
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout_s
         while loop.time() < deadline:
-            if all(c["status"] == "OPERATIONAL" for c in await g.list_constraints()):
+            constraints = await g.list_constraints()
+            for c in constraints:
+                if c["status"] == "FAILED":
+                    await self._db.connection.execute_command(
+                        "GRAPH.CONSTRAINT", "DROP", graph, "UNIQUE", "NODE", c["label"],
+                        "PROPERTIES", len(c["properties"]), *c["properties"])
+                    log.warning("graph %s: existing %s nodes share %s, so that uniqueness is not enforced by the "
+                                "store; export, fix and re-import them to restore it",
+                                graph, c["label"], "+".join(c["properties"]))
+            if all(c["status"] == "OPERATIONAL" for c in constraints if c["status"] != "FAILED"):
                 return
             await asyncio.sleep(0.05)
         raise StoreUnavailable("unique constraints did not become operational in time")

@@ -22,6 +22,7 @@ from neo4j.exceptions import (AuthError, ConfigurationError, ConnectionAcquisiti
 from maestro_graph.errors import Conflict, InvalidInput, StoreUnavailable
 from maestro_graph.store.port import Params, Row, StoreQueryError
 from maestro_graph.store.statements import Statements
+from maestro_graph.store.version_keys import backfill_version_keys
 from maestro_graph.store.values import plain
 
 DELETE_BATCH = 10_000
@@ -39,7 +40,7 @@ def _raise_for(exc: Exception, name: str) -> NoReturn:
     if isinstance(exc, AuthError):
         raise StoreUnavailable("the graph store rejected the configured credentials") from exc
     if isinstance(exc, ConstraintError):
-        raise Conflict("a node with this id already exists") from exc
+        raise Conflict("already registered: a node with this id, or an artifact with this name and version, exists") from exc
     code = (exc.code or "") if isinstance(exc, Neo4jError) else ""
     if code.startswith("Neo.ClientError.Transaction.TransactionTimedOut"):
         raise StoreUnavailable("the graph store did not answer in time") from exc
@@ -155,6 +156,7 @@ class Neo4jStore:
             if failed:
                 raise StoreQueryError(f"index(es) failed to build: {', '.join(failed)} (see SHOW INDEXES YIELD *)")
             if all(state == "ONLINE" for state in states.values()):
+                await backfill_version_keys(self, graph=graph)
                 return
             if loop.time() > deadline:
                 raise StoreUnavailable("indexes did not come online in time")

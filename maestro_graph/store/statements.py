@@ -15,8 +15,9 @@ DIALECTS = ("falkordb", "neo4j")
 # Every statement the application runs, checked when a store opens. Adding a statement means
 # adding its file and its name here; tests/store/test_statements.py keeps the two in step.
 USED = frozenset({
-    "add_team_member", "api_keys", "api_keys_by_prefix", "create_api_key", "revoke_api_key", "artifact_co_used", "artifact_impact", "artifact_lineage_downstream",
-    "artifact_lineage_upstream", "artifact_used_by", "artifact_versions", "artifact_versions_by_name",
+    "add_team_member", "api_keys", "api_keys_by_prefix", "create_api_key", "revoke_api_key", "artifact_co_used",
+    "artifact_impact", "artifact_lineage_downstream", "artifact_lineage_upstream", "artifact_used_by",
+    "artifact_versions",
     "artifacts_by_id", "artifacts_page", "ids_artifacts_used_by_project", "ids_artifacts_used_by_project_named",
     "ids_projects_using_artifact", "ids_projects_using_artifact_named", "ids_projects_with_member",
     "ids_projects_with_member_named", "create_project", "delete_project", "existing_artifact_ids",
@@ -30,6 +31,7 @@ USED = frozenset({
     "set_project_embeddings", "update_project", "vector_search",
     # process signals (maestro ingest, /hooks/github, metricsSummary/velocity/dora)
     "dvc_dataset_heads", "import_ci_metrics", "import_metrics_first_seen", "project_by_repository", "project_signal_points",
+    "artifacts_missing_version_key", "existing_artifact_versions", "import_version_chains", "set_version_keys",
 })
 
 

@@ -167,7 +167,7 @@ async def test_paging_through_hits_returns_each_once(library: Api) -> None:
 
 @pytest.mark.parametrize("query", [
     "\"fraud -(detect*\" OR '\"", "fraud -detector", "@name:fraud", "fraud|detector", "~fraud", "fraud}", "{*}",
-    "%", "*", "-", "\\", "\"", "'", "()", "[0 TO 1]", "fraud\u0000", "ünïcødé ✓", "x" * 500, "a " * 300,
+    "%", "*", "-", "\\", "\"", "'", "()", "[0 TO 1]", "ünïcødé ✓", "x" * 500, "a " * 300,
     "$param", "'); MATCH (n) DETACH DELETE n //", "1.0.0", "",
 ])
 async def test_punctuation_and_query_syntax_never_break_a_search(library: Api, query: str) -> None:

@@ -78,6 +78,8 @@ class ProjectWhere:
     name: StringFilter | None = None
     description: StringFilter | None = None
     problem_class: ProblemClassFilter | None = None
+    problem_subclass: StringFilter | None = strawberry.field(
+        default=None, description="the finer problem name a source used (e.g. binary_classification)")
     status: ProjectStatusFilter | None = None
     complexity_score: NumberFilter | None = None
     success: BooleanFilter | None = None
@@ -175,7 +177,7 @@ class ProjectOrderField(Enum):
 class ArtifactOrderField(Enum):
     NAME = "name"
     ID = "id"
-    VERSION = "version"
+    VERSION = "versionKey"  # version order (see maestro_graph/versions.py), not text order
     ARTIFACT_TYPE = "artifactType"
 
 
@@ -197,6 +199,8 @@ class CreateProjectInput:
     id: strawberry.ID | None = strawberry.field(default=None, description="keep an id of yours; generated if absent")
     description: str | None = None
     problem_class: ProblemClass | None = None  # type: ignore[valid-type]
+    problem_subclass: str | None = strawberry.field(
+        default=None, description="a finer name (object_detection...); sets problemClass when that is absent")
     complexity_score: int | None = None
     status: ProjectStatus | None = None  # type: ignore[valid-type]
     tags: list[str] | None = None
@@ -209,6 +213,8 @@ class UpdateProjectInput:
     name: str | None = None
     description: str | None = None
     problem_class: ProblemClass | None = None  # type: ignore[valid-type]
+    problem_subclass: str | None = strawberry.field(
+        default=None, description="a finer name (object_detection...); sets problemClass when that is absent")
     complexity_score: int | None = None
     status: ProjectStatus | None = None  # type: ignore[valid-type]
     tags: list[str] | None = None

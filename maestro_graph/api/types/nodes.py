@@ -41,6 +41,9 @@ class Outcome:
     business_impact: float | None
     duration_days: float | None
     cost_usd: float | None
+    raw_metadata: strawberry.Private[str | None] = None
+    metadata: JSON | None = strawberry.field(
+        resolver=_metadata, description="Outcome keys a source gave that Maestro does not model (JSON).")
 
 
 @strawberry.type
@@ -81,6 +84,8 @@ class Project:
     name: str
     description: str | None
     problem_class: ProblemClass  # type: ignore[valid-type]
+    problem_subclass: str | None = strawberry.field(
+        description="The finer problem name a source used (binary_classification, object_detection...), as given.")
     complexity_score: int | None
     status: ProjectStatus  # type: ignore[valid-type]
     tags: list[str]
@@ -94,16 +99,18 @@ class Project:
 
     @classmethod
     def from_node(cls, n: dict[str, Any]) -> Project:
-        known = any(key in n for key in OUTCOME_FIELDS)
+        known = any(key in n for key in (*OUTCOME_FIELDS, "outcomeMetadata"))
         return cls(
             id=n["id"], name=n.get("name", ""), description=n.get("description"),
             problem_class=ProblemClass(n.get("problemClass", "other")),
+            problem_subclass=n.get("problemSubclass"),
             complexity_score=n.get("complexityScore"), status=ProjectStatus(n.get("status", "planned")),
             tags=n.get("tags") or [], started_at=n.get("startedAt"), completed_at=n.get("completedAt"),
             outcome=Outcome(
                 success=n.get("success"), success_score=n.get("successScore"),
                 model_performance=n.get("modelPerformance"), business_impact=n.get("businessImpact"),
                 duration_days=n.get("durationDays"), cost_usd=n.get("costUsd"),
+                raw_metadata=n.get("outcomeMetadata"),
             ) if known else None,
             repository=n.get("repository"), raw_metadata=n.get("metadata"),
             audit=Audit.from_node(n),
