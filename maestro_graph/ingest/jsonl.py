@@ -21,6 +21,7 @@ from typing import Any
 from maestro_graph.errors import InvalidInput, MaestroError, StoreUnavailable
 from maestro_graph.ingest import records
 from maestro_graph.store.port import GraphStore
+from maestro_graph.versions import version_key
 
 WRITE_ORDER = (
     "import_persons", "import_projects", "import_artifacts", "import_created",
@@ -207,6 +208,9 @@ async def write_plan(
     created: dict[str, int] = {}
     updated: dict[str, int] = {}
     written, total = 0, plan.count()
+    for row in plan.rows.get("import_artifacts", {}).values():  # importers other than JSONL build rows too
+        props = row["props"]
+        props.setdefault("versionKey", version_key(str(props.get("version", "1.0.0")), props.get("createdAt")))
     try:
         for statement in WRITE_ORDER:
             rows = list(plan.rows.get(statement, {}).values())

@@ -67,6 +67,8 @@ async def test_runs_models_and_production_alias(store: GraphStore, tracking_stor
     assert [v for _, v in await series(store, "p:1", "deployment")] == [1.0]
     v2 = await store.read("artifacts_by_id", {"ids": [importer.artifact_id("churn-model", 2)]})
     assert v2 and v2[0]["node"]["artifactType"] == "model_template" and v2[0]["node"]["version"] == "2"
+    v1 = await store.read("artifacts_by_id", {"ids": [importer.artifact_id("churn-model", 1)]})
+    assert v2[0]["node"]["versionKey"] > v1[0]["node"]["versionKey"]  # ordered like JSONL-imported versions
     before = await graph_counts(store)
     # project, 2 model versions, 5 metric points; USED x2, NEW_VERSION_OF v2->v1, HAS_METRIC x5
     assert before == (8, 8)
