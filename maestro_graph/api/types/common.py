@@ -48,6 +48,7 @@ class ErrorCode(Enum):
     CONFLICT = "CONFLICT"
     FORBIDDEN = "FORBIDDEN"
     STORE_UNAVAILABLE = "STORE_UNAVAILABLE"
+    TIMEOUT = "TIMEOUT"
 
 
 @strawberry.type(description="Why a mutation changed nothing.")
