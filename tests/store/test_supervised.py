@@ -11,6 +11,7 @@ import logging
 import os
 import signal
 import stat
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -23,6 +24,8 @@ from maestro_graph.errors import StoreUnavailable, Timeout
 from maestro_graph.store.embedded import EmbeddedFalkorDB
 from maestro_graph.store.falkordb import FalkorDBStore
 from maestro_graph.store.statements import Statements
+from tests.conftest import write_jsonl
+from tests.store.test_embedded import alive, free_port, run_cli, serving, store_pid, wait_dead, wait_serving
 
 RECOVERY_BOUND_S = 60.0  # a bound for the polling loop, not a performance claim
 
@@ -149,3 +152,34 @@ async def test_a_statement_past_the_timeout_is_stopped_by_the_store_and_answers_
     await slow_store.write("import_projects", {"rows": [{"id": "p:2", "props": {"name": "y"}}]})
     assert (await slow_store.read("probes"))[0]["c"] == 0
     assert await slow_store.health() is True
+
+
+def test_maestro_serve_brings_its_store_back_after_a_kill_and_stops_the_new_one_on_exit(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    port = free_port()
+    jsonl = write_jsonl(tmp_path / "org.jsonl", [{"kind": "project", "id": "p:1", "name": "survivor"}])
+    with serving(data, port, tmp_path, "serve") as serve:
+        wait_serving(serve, port, tmp_path / "serve.err")
+        code, _, err = run_cli(["import", str(jsonl)], data, tmp_path)
+        assert code == 0, err
+        killed = store_pid(data)
+        os.kill(killed, signal.SIGKILL)
+        deadline = time.monotonic() + RECOVERY_BOUND_S
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, (tmp_path / "serve.err").read_text()[-2000:]
+            time.sleep(0.1)
+        query = {"query": '{ project(id: "p:1") { name } }'}
+        assert httpx.post(f"http://127.0.0.1:{port}/graphql", json=query, timeout=10).json() == {
+            "data": {"project": {"name": "survivor"}}
+        }
+        restarted = store_pid(data)
+        assert restarted != killed and alive(restarted)
+        assert f"FalkorDB (pid {killed}) died" in (tmp_path / "serve.err").read_text()  # logged, at ERROR
+        serve.send_signal(signal.SIGTERM)
+        assert serve.wait(30) == 0
+        assert wait_dead(restarted, 10), "the restarted store outlived maestro serve"
