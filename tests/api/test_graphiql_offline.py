@@ -93,13 +93,16 @@ CHROMIUM = Path("/usr/bin/chromium")
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="the headless check needs /usr/bin/chromium")
 def test_graphiql_renders_in_a_headless_browser_with_no_network(tmp_path: Path) -> None:
     """Serve the real app on a loopback port and let chromium (which can reach nothing else)
-    render GraphiQL; the DOM then holds GraphiQL's editor, which only its scripts create."""
+    render GraphiQL: the DOM then holds GraphiQL's editor, which only its scripts create, and
+    the page has run its first query (schema introspection) against the app."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {"MAESTRO_DATA_DIR": str(tmp_path / "data"), "MAESTRO_PORT": str(port), "PATH": "/usr/bin:/bin"}
-    server = subprocess.Popen([sys.executable, "-m", "maestro_graph.cli", "serve"], env=env, cwd=tmp_path,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen([sys.executable, "-m", "maestro_graph.cli", "serve"], env=env, cwd=tmp_path,
+                                  stdout=out, stderr=subprocess.STDOUT)
     try:
         for _ in range(300):
             try:
@@ -110,7 +113,8 @@ def test_graphiql_renders_in_a_headless_browser_with_no_network(tmp_path: Path) 
             time.sleep(0.1)
         dom = subprocess.run(
             [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--proxy-server=127.0.0.1:9",
-             "--proxy-bypass-list=127.0.0.1", "--virtual-time-budget=10000", "--dump-dom",
+             "--proxy-bypass-list=127.0.0.1", f"--user-data-dir={tmp_path / 'chromium'}",
+             "--virtual-time-budget=10000", "--dump-dom",
              f"http://127.0.0.1:{port}/graphql"],
             capture_output=True, text=True, timeout=120,
         ).stdout
@@ -118,3 +122,4 @@ def test_graphiql_renders_in_a_headless_browser_with_no_network(tmp_path: Path) 
         server.terminate()
         server.wait(30)
     assert "graphiql-editor" in dom, dom[:500]
+    assert '"POST /graphql HTTP/1.1" 200' in log.read_text()
