@@ -146,7 +146,7 @@ class EmbeddedFalkorDB:
         self._stopping = threading.Event()
         self._lifecycle = threading.Lock()  # a restart and stop() never interleave
         self._supervisor: threading.Thread | None = None
-        self.restarts = 0
+        self.restarts = 0  # restart attempts by the supervisor
 
     def _start_lock(self) -> int:
         return _flock(self.data_dir / START_LOCK, fcntl.LOCK_EX, self.wait_users_s, "another maestro command to start or stop the store")
@@ -245,13 +245,12 @@ class EmbeddedFalkorDB:
                               proc.pid, proc.returncode)
                 try:
                     self._restart()
-                except (OSError, ServerAlreadyRunning, StoreUnavailable) as exc:
+                except Exception as exc:  # noqa: BLE001 - the supervisor must outlive any failed attempt
                     log.error("restarting the embedded FalkorDB failed (%s); next try in %.1fs",
                               getattr(exc, "message", exc), delay)
                     failed = True
                 else:
-                    self.restarts += 1
-                    log.error("the embedded FalkorDB is back (pid %s)", self.pid)
+                    log.warning("the embedded FalkorDB is back (pid %s)", self.pid)
                     failed = False
             if failed:
                 self._stopping.wait(delay)
@@ -262,6 +261,7 @@ class EmbeddedFalkorDB:
     def _restart(self) -> None:
         """Start a new child under the start lock, keeping the password clients already hold."""
         self._process = None
+        self.restarts += 1  # counted before the child is ready, i.e. before any client sees it
         lock = _flock(self.data_dir / START_LOCK, fcntl.LOCK_EX, self.start_timeout_s, "the start lock")
         try:
             if self.running():
