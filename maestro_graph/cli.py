@@ -164,7 +164,7 @@ def serve_settings(settings: Settings, host: str, port: int, workers: int) -> No
     with ServeLock(settings.data_dir):
         # The serve process owns the embedded server (every worker's app attaches to it); it
         # never borrows one that a short-lived command started and will stop.
-        server = embedded_server(settings) if uses_embedded(settings) else None
+        server = embedded_server(settings, supervise=True) if uses_embedded(settings) else None
         if server is not None and server.running():
             raise ServerAlreadyRunning(
                 f"another maestro command (pid {server.pid}) is using the store in {server.data_dir}; "

@@ -44,6 +44,12 @@ class StoreUnavailable(MaestroError):
     code = "STORE_UNAVAILABLE"
 
 
+class Timeout(MaestroError):
+    """The work did not finish within its time budget and was stopped."""
+
+    code = "TIMEOUT"
+
+
 class ServerAlreadyRunning(MaestroError):
     """A second server was asked to serve a data directory that one already serves."""
 

@@ -12,9 +12,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 import pytest_asyncio
-from neo4j.exceptions import ConstraintError, CypherSyntaxError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import ConstraintError, CypherSyntaxError, Neo4jError, ServiceUnavailable, SessionExpired
 
-from maestro_graph.errors import Conflict, InvalidInput, StoreUnavailable
+from maestro_graph.errors import Conflict, InvalidInput, StoreUnavailable, Timeout
 from maestro_graph.store.neo4j import Neo4jStore, StoreQueryError
 from maestro_graph.store.statements import Statements, cypher_root
 
@@ -111,6 +111,8 @@ def test_a_bad_uri_is_a_settings_error_not_a_traceback() -> None:
         (ServiceUnavailable(), StoreUnavailable),
         (SessionExpired(), StoreUnavailable),
         (CypherSyntaxError(), StoreQueryError),
+        (Neo4jError._hydrate_neo4j(code="Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",
+                                   message="the transaction has been terminated"), Timeout),
     ],
 )
 async def test_driver_errors_become_the_ports_errors(error: Exception, expected: type[Exception]) -> None:

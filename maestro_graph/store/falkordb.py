@@ -3,6 +3,11 @@
 Uses `falkordb.asyncio` over a redis connection pool. Read statements go through
 `GRAPH.RO_QUERY`, so they can never write even if a statement file is wrong. FalkorDB runs
 each query atomically, which is what makes `write` and each `batch` chunk all-or-nothing.
+
+Every call has a deadline of `timeout_s` (`MAESTRO_STORE_TIMEOUT_S`) twice over: the redis
+socket gives up after `timeout_s`, and each query carries FalkorDB's own TIMEOUT argument set a
+little shorter (`SERVER_TIMEOUT_SHARE`), so the store stops the statement and says so before the
+socket gives up; the caller sees `Timeout` either way, and no statement runs on unobserved.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from maestro_graph.errors import Conflict, StoreUnavailable
+from maestro_graph.errors import Conflict, StoreUnavailable, Timeout
 from maestro_graph.store.port import Params, Row, StoreQueryError
 from maestro_graph.store.statements import Statements
 from maestro_graph.store.values import plain
@@ -36,12 +41,17 @@ UNIQUE_ID_LABELS = ("Project", "Artifact", "Person", "Metric", "Prediction")
 UNIQUE_KEYS = tuple((label, ("id",)) for label in UNIQUE_ID_LABELS) + (("Artifact", ("name", "version")),)
 log = logging.getLogger("maestro.store")
 _ALREADY = ("already indexed", "already exists", "attribute is already indexed")
+SERVER_TIMEOUT_SHARE = 0.9
+HEALTH_TIMEOUT_S = 5.0
 
 
 
 
-def _raise_for(exc: Exception, name: str) -> NoReturn:
-    if isinstance(exc, (RedisConnectionError, RedisTimeoutError, OSError)):
+def _raise_for(exc: Exception, name: str, timeout_s: float) -> NoReturn:
+    timed_out = Timeout(f"the graph store did not answer within {timeout_s:g}s; the request was stopped")
+    if isinstance(exc, RedisTimeoutError) or (isinstance(exc, ResponseError) and "timed out" in str(exc).lower()):
+        raise timed_out from exc
+    if isinstance(exc, (RedisConnectionError, OSError)):
         raise StoreUnavailable("the graph store is unavailable") from exc
     if isinstance(exc, ResponseError) and "unique constraint violation" in str(exc):
         raise Conflict("already registered: a node with this id, or an artifact with this name and version, exists") from exc
@@ -55,7 +65,8 @@ class FalkorDBStore:
         self._db = db
         self._pool = pool
         self.graph = graph
-        self.timeout_ms = int(timeout_s * 1000)
+        self.timeout_s = timeout_s
+        self.timeout_ms = max(1, int(timeout_s * 1000 * SERVER_TIMEOUT_SHARE))
         self.statements = Statements.load(self.dialect)
 
     @classmethod
@@ -77,10 +88,15 @@ class FalkorDBStore:
                 password=password,
                 max_connections=pool_size,
                 timeout=timeout_s,
+                socket_timeout=timeout_s,
+                socket_connect_timeout=timeout_s,
                 decode_responses=True,
             )
         elif url:
-            pool = BlockingConnectionPool.from_url(url, max_connections=pool_size, timeout=timeout_s, decode_responses=True)
+            pool = BlockingConnectionPool.from_url(
+                url, max_connections=pool_size, timeout=timeout_s, socket_timeout=timeout_s,
+                socket_connect_timeout=timeout_s, decode_responses=True,
+            )
         else:
             raise ValueError("FalkorDBStore needs a socket path or a URL")
         return cls(FalkorDB(connection_pool=pool), pool, graph, timeout_s=timeout_s)
@@ -98,7 +114,7 @@ class FalkorDBStore:
             run = g.ro_query if read_only else g.query
             result = await run(text, dict(params or {}), timeout=self.timeout_ms)
         except Exception as exc:  # noqa: BLE001 - translated into the port's errors
-            _raise_for(exc, name)
+            _raise_for(exc, name, self.timeout_s)
         columns = [h[1] if isinstance(h, (list, tuple)) else h for h in result.header]
         return [dict(zip(columns, (plain(v) for v in row))) for row in result.result_set]
 
@@ -218,8 +234,12 @@ class FalkorDBStore:
             pass  # an empty graph was never created
 
     async def health(self) -> bool:
+        """A real read (`ping`) on the default graph, so True means reads work, not only that
+        the server answers PING; bounded by HEALTH_TIMEOUT_S so a probe always answers."""
         try:
-            return bool(await self._db.connection.ping())
+            async with asyncio.timeout(min(self.timeout_s, HEALTH_TIMEOUT_S)):
+                rows = await self.read("ping")
+            return rows == [{"ok": 1}]
         except Exception:  # noqa: BLE001 - health answers, it does not raise
             return False
 

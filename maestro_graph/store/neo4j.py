@@ -19,7 +19,7 @@ import neo4j
 from neo4j.exceptions import (AuthError, ConfigurationError, ConnectionAcquisitionTimeoutError, ConstraintError,
                               Neo4jError, ServiceUnavailable, SessionExpired, TransientError)
 
-from maestro_graph.errors import Conflict, InvalidInput, StoreUnavailable
+from maestro_graph.errors import Conflict, InvalidInput, StoreUnavailable, Timeout
 from maestro_graph.store.port import Params, Row, StoreQueryError
 from maestro_graph.store.statements import Statements
 from maestro_graph.store.version_keys import backfill_version_keys
@@ -35,15 +35,15 @@ _WORD = re.compile(r"\w+")
 
 
 def _raise_for(exc: Exception, name: str) -> NoReturn:
+    code = (exc.code or "") if isinstance(exc, Neo4jError) else ""
+    if "TransactionTimedOut" in code:  # the server's deadline (unit_of_work timeout) stopped it
+        raise Timeout("the graph store did not answer in time; the transaction was stopped") from exc
     if isinstance(exc, (ServiceUnavailable, SessionExpired, ConnectionAcquisitionTimeoutError, TransientError, OSError)):
         raise StoreUnavailable("the graph store is unavailable") from exc
     if isinstance(exc, AuthError):
         raise StoreUnavailable("the graph store rejected the configured credentials") from exc
     if isinstance(exc, ConstraintError):
         raise Conflict("already registered: a node with this id, or an artifact with this name and version, exists") from exc
-    code = (exc.code or "") if isinstance(exc, Neo4jError) else ""
-    if code.startswith("Neo.ClientError.Transaction.TransactionTimedOut"):
-        raise StoreUnavailable("the graph store did not answer in time") from exc
     if code == "Neo.ClientError.Database.DatabaseNotFound":
         raise StoreUnavailable(f"the graph store has no such database ({exc.message})") from exc
     raise StoreQueryError(f"statement {name!r} failed: {exc}") from exc

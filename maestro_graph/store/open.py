@@ -14,8 +14,12 @@ from maestro_graph.store.embedded import EmbeddedFalkorDB
 from maestro_graph.store.port import GraphStore
 
 
-def embedded_server(settings: Settings) -> EmbeddedFalkorDB:
-    return EmbeddedFalkorDB(settings.data_dir, fsync=settings.fsync, tcp_port=settings.falkordb_port)
+def embedded_server(settings: Settings, *, supervise: bool = False) -> EmbeddedFalkorDB:
+    """`supervise`: restart the server if it dies (for the long-lived owner, `maestro serve`)."""
+    return EmbeddedFalkorDB(
+        settings.data_dir, fsync=settings.fsync, tcp_port=settings.falkordb_port,
+        query_timeout_s=settings.store_timeout_s, supervise=supervise,
+    )
 
 
 def connect(settings: Settings, server: EmbeddedFalkorDB | None = None) -> GraphStore:

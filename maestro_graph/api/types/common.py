@@ -49,6 +49,7 @@ class ErrorCode(Enum):
     UNAUTHENTICATED = "UNAUTHENTICATED"
     FORBIDDEN = "FORBIDDEN"
     STORE_UNAVAILABLE = "STORE_UNAVAILABLE"
+    TIMEOUT = "TIMEOUT"
 
 
 @strawberry.type(description="Why a mutation changed nothing.")
