@@ -47,9 +47,18 @@ def test_keys_create_with_an_unknown_role_is_one_line(tmp_path: Path) -> None:
     assert "mgk_" not in result.stdout
 
 
+def _free_port() -> str:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return str(probe.getsockname()[1])
+
+
 def test_production_refuses_to_serve_without_authentication(tmp_path: Path) -> None:
-    open_door = run(["serve", "--port", "0"], tmp_path, MAESTRO_ENV="production")
+    port = _free_port()  # a usable port, so the refusal is the auth check's and not the port check's
+    open_door = run(["serve", "--port", port], tmp_path, MAESTRO_ENV="production")
     assert open_door.returncode == 1 and "MAESTRO_ANONYMOUS_READ=false" in open_door.stderr
     assert len(open_door.stderr.strip().splitlines()) == 1 and "Traceback" not in open_door.stderr
-    no_key = run(["serve", "--port", "0"], tmp_path, MAESTRO_ENV="production", MAESTRO_ANONYMOUS_READ="false")
+    no_key = run(["serve", "--port", port], tmp_path, MAESTRO_ENV="production", MAESTRO_ANONYMOUS_READ="false")
     assert no_key.returncode == 1 and "API key" in no_key.stderr.splitlines()[-1]
