@@ -12,6 +12,8 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.types import Info
 
+from maestro_graph.api.queries.analytics import AnalyticsQuery
+from maestro_graph.api.selection import selects
 from maestro_graph.api.types.common import (
     SCALARS, ArtifactType, Connection, Edge, EpochMillis, ErrorCode, MutationError,
 )
@@ -65,7 +67,7 @@ async def _result(call: Awaitable[T]) -> T | MutationError:
 
 
 @strawberry.type
-class Query:
+class Query(AnalyticsQuery):
     @strawberry.field
     async def project(self, info: Info, id: strawberry.ID) -> Project | None:
         node = await info.context.loaders.node("Project").load(str(id))
@@ -79,7 +81,7 @@ class Query:
         order = order_by or ProjectOrder()
         page = await reads.list_nodes(
             info.context.store, "Project", to_where(where), order.field.value, order.direction.value == "DESC",
-            info.context.loaders.page_args(first, after),
+            info.context.loaders.first(first), after, count=selects(info, "totalCount"),
         )
         return ProjectConnection.of(page, lambda c, r: ProjectEdge(offset=c, node=Project.from_node(r["node"])))
 
@@ -96,7 +98,7 @@ class Query:
         order = order_by or ArtifactOrder()
         page = await reads.list_nodes(
             info.context.store, "Artifact", to_where(where), order.field.value, order.direction.value == "DESC",
-            info.context.loaders.page_args(first, after),
+            info.context.loaders.first(first), after, count=selects(info, "totalCount"),
         )
         return ArtifactConnection.of(page, lambda c, r: ArtifactEdge(offset=c, node=Artifact.from_node(r["node"])))
 

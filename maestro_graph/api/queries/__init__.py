@@ -1,0 +1,1 @@
+"""Query fields, one module per topic; `api/schema.py::Query` inherits them."""

@@ -1,0 +1,162 @@
+"""Compile a `where` tree, an order and a keyset start into fragments of a template statement.
+
+The list statements (`cypher/projects_page.cypher` and friends) hold `/*SLOT*/` placeholders.
+This module is the only code that fills them, and it builds every fragment from fixed pieces:
+
+- property names from the label's whitelist (`Entity.fields`), or the fixed expression of a
+  computed field (`Entity.computed`);
+- operators from `OPERATORS` below, the one table of operator syntax (both dialects share it;
+  a dialect difference would be a second table chosen by `store.dialect`, here and nowhere else);
+- generated parameter names `$p0`, `$p1`, ... bound to the user's values.
+
+So the text depends on the filter's shape and the whitelisted names only, never on a value:
+a quote, a backtick or `}) DETACH DELETE n` in a value stays a value. AND/OR/NOT become nested
+boolean expressions, so the store can use an index on a top-level equality and short-circuit.
+
+Missing properties: a condition on a property a node lacks is false, also under NOT (so
+`NOT {success: {eq: true}}` includes projects with no outcome yet). Outside any NOT, Cypher's
+null already acts as false; under a NOT each condition is wrapped in `coalesce(..., false)`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from maestro_graph.errors import InvalidInput
+from maestro_graph.service.filters import Cond, Entity, Where
+
+OPERATORS: dict[str, str] = {
+    "eq": "{x} = {v}",
+    "in": "{x} IN {v}",
+    "gt": "{x} > {v}",
+    "gte": "{x} >= {v}",
+    "lt": "{x} < {v}",
+    "lte": "{x} <= {v}",
+    "contains": "toLower({x}) CONTAINS {v}",  # the value is lower-cased here, in Python
+    "has": "{v} IN {x}",
+}
+OPS_BY_KIND: dict[str, frozenset[str]] = {
+    "string": frozenset({"eq", "in", "contains", "gt", "gte", "lt", "lte"}),
+    "number": frozenset({"eq", "in", "gt", "gte", "lt", "lte"}),
+    "bool": frozenset({"eq"}),
+    "list": frozenset({"has"}),
+}
+_PROPERTY = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")  # belt and braces: the whitelist already holds
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+_VALUE_CHECKS = {
+    "string": lambda v: isinstance(v, str),
+    "number": _is_number,
+    "bool": lambda v: isinstance(v, bool),
+    "list": lambda v: isinstance(v, str),
+}
+
+
+@dataclass
+class Fragments:
+    """Slot fragments and the parameters they name."""
+
+    fill: dict[str, str]
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+class _Compiler:
+    def __init__(self, entity: Entity) -> None:
+        self.entity = entity
+        self.params: dict[str, Any] = {}
+
+    def bind(self, value: Any) -> str:
+        name = f"p{len(self.params)}"
+        self.params[name] = value
+        return f"${name}"
+
+    def expr(self, name: str) -> str:
+        """The Cypher expression of a whitelisted field on node `n`."""
+        if name in self.entity.computed:
+            return self.entity.computed[name]
+        if name not in self.entity.fields or not _PROPERTY.match(name):
+            raise InvalidInput(f"unknown field {name}", f"where.{name}")
+        return f"n.{name}"
+
+    def cond(self, cond: Cond, negated: bool) -> str:
+        kind = self.entity.fields.get(cond.field)
+        if kind is None or kind not in OPS_BY_KIND or cond.op not in OPS_BY_KIND[kind]:
+            raise InvalidInput(f"cannot filter {cond.field} with {cond.op}", f"where.{cond.field}")
+        check = _VALUE_CHECKS[kind]
+        value = cond.value
+        if cond.op == "in":
+            if not isinstance(value, list) or not all(check(v) for v in value):
+                raise InvalidInput(f"in on {cond.field} takes a list of {kind} values", f"where.{cond.field}")
+        elif not check(value):
+            raise InvalidInput(f"{cond.field} takes a {kind} value", f"where.{cond.field}")
+        if cond.op == "contains":
+            value = value.lower()
+        if cond.op == "has" and cond.field in self.entity.lower_case_lists:
+            value = value.strip().lower()
+        text = OPERATORS[cond.op].format(x=self.expr(cond.field), v=self.bind(value))
+        return f"coalesce({text}, false)" if negated else f"({text})"
+
+    def node(self, where: Where, negated: bool) -> str:
+        parts = [self.cond(c, negated) for c in where.conds]
+        parts += [self.node(c, negated) for c in where.all_of]
+        if where.any_of is not None:
+            options = [self.node(c, negated) for c in where.any_of]
+            parts.append(f"({' OR '.join(options)})" if options else "false")  # OR of nothing is false
+        if where.not_ is not None:
+            parts.append(f"(NOT {self.node(where.not_, True)})")
+        if not parts:
+            return "true"  # an empty filter holds for every node
+        return parts[0] if len(parts) == 1 else f"({' AND '.join(parts)})"
+
+
+def compile_where(entity: Entity, where: Where | None) -> Fragments:
+    """The `WHERE` slot and its parameters (for counts and statistics)."""
+    compiler = _Compiler(entity)
+    text = compiler.node(where, False) if where is not None else "true"
+    return Fragments({"WHERE": text}, compiler.params)
+
+
+def sort_key(entity: Entity, order_field: str) -> str:
+    if order_field not in entity.order_fields:
+        raise InvalidInput(f"cannot order by {order_field}", "orderBy.field")
+    if order_field in entity.sort_keys:
+        return entity.sort_keys[order_field]
+    return _Compiler(entity).expr(order_field)
+
+
+@dataclass(frozen=True)
+class Keyset:
+    """Where the previous page ended: its last item's sort key (None when it had none) and id."""
+
+    key: Any
+    id: str
+
+
+def compile_page(
+    entity: Entity, where: Where | None, order_field: str, descending: bool, after: Keyset | None, limit: int
+) -> Fragments:
+    """Fragments for a `*_page` template: filter, sort key, keyset start and direction.
+
+    Order is (key IS NULL, key ASC|DESC, id ASC): nodes without a key come last either way,
+    and id breaks ties, so the order is total and a keyset names one exact position in it.
+    One row beyond `limit` is fetched to tell whether a next page exists.
+    """
+    compiler = _Compiler(entity)
+    where_text = compiler.node(where, False) if where is not None else "true"
+    key = sort_key(entity, order_field)
+    if after is None:
+        after_text = "true"
+    elif after.key is None:
+        after_text = f"(k IS NULL AND n.id > {compiler.bind(after.id)})"
+    else:
+        k, i = compiler.bind(after.key), compiler.bind(after.id)
+        beyond = "<" if descending else ">"
+        after_text = f"(k {beyond} {k} OR (k = {k} AND n.id > {i}) OR k IS NULL)"
+    fill = {"WHERE": where_text, "KEY": key, "AFTER": after_text, "DIR": "DESC" if descending else "ASC"}
+    return Fragments(fill, {**compiler.params, "limit": limit + 1})
