@@ -5,8 +5,8 @@ This module is the only code that fills them, and it builds every fragment from 
 
 - property names from the label's whitelist (`Entity.fields`), or the fixed expression of a
   computed field (`Entity.computed`);
-- operators from `OPERATORS` below, the one table of operator syntax (both dialects share it;
-  a dialect difference would be a second table chosen by `store.dialect`, here and nowhere else);
+- operators from `OPERATORS` below, the one table of operator syntax, with each dialect's
+  exceptions in `DIALECT_OPERATORS` (here and nowhere else);
 - generated parameter names `$p0`, `$p1`, ... bound to the user's values.
 
 So the text depends on the filter's shape and the whitelisted names only, never on a value:
@@ -36,6 +36,14 @@ OPERATORS: dict[str, str] = {
     "lte": "{x} <= {v}",
     "contains": "toLower({x}) CONTAINS {v}",  # the value is lower-cased here, in Python
     "has": "{v} IN {x}",
+}
+# FalkorDB 4.x answers a range comparison on a string property from its range index with a
+# different collation than the same comparison without the index ('active' > 'Fraud' is true
+# by value, false by index). `+ ''` makes the operand an expression, so the scan answers.
+DIALECT_OPERATORS: dict[str, dict[tuple[str, str], str]] = {
+    "falkordb": {("string", op): "{x} + '' " + sym + " {v}" for op, sym in
+                 (("gt", ">"), ("gte", ">="), ("lt", "<"), ("lte", "<="))},
+    "neo4j": {},
 }
 OPS_BY_KIND: dict[str, frozenset[str]] = {
     "string": frozenset({"eq", "in", "contains", "gt", "gte", "lt", "lte"}),
@@ -67,9 +75,16 @@ class Fragments:
 
 
 class _Compiler:
-    def __init__(self, entity: Entity) -> None:
+    """Builds fragments; computed fields are projected once in a WITH (`/*DERIVED*/`), since
+    FalkorDB refuses a pattern comprehension inside the WHERE of a MATCH."""
+
+    def __init__(self, entity: Entity, dialect: str) -> None:
         self.entity = entity
+        self.operators = {**{(kind, op): OPERATORS[op] for kind, ops in OPS_BY_KIND.items() for op in ops},
+                          **DIALECT_OPERATORS[dialect]}
         self.params: dict[str, Any] = {}
+        self.derived: dict[str, str] = {}  # alias -> fixed expression
+        self.uses_derived = False
 
     def bind(self, value: Any) -> str:
         name = f"p{len(self.params)}"
@@ -79,7 +94,10 @@ class _Compiler:
     def expr(self, name: str) -> str:
         """The Cypher expression of a whitelisted field on node `n`."""
         if name in self.entity.computed:
-            return self.entity.computed[name]
+            alias = f"d_{name}"
+            self.derived[alias] = self.entity.computed[name]
+            self.uses_derived = True
+            return alias
         if name not in self.entity.fields or not _PROPERTY.match(name):
             raise InvalidInput(f"unknown field {name}", f"where.{name}")
         return f"n.{name}"
@@ -95,39 +113,62 @@ class _Compiler:
                 raise InvalidInput(f"in on {cond.field} takes a list of {kind} values", f"where.{cond.field}")
         elif not check(value):
             raise InvalidInput(f"{cond.field} takes a {kind} value", f"where.{cond.field}")
+        if any(isinstance(v, str) and "\x00" in v for v in (value if isinstance(value, list) else [value])):
+            # stored text never holds NUL (the importer refuses it), and the FalkorDB client
+            # cannot carry it in a parameter: say so rather than fail inside the store
+            raise InvalidInput(f"{cond.field} holds a NUL character", f"where.{cond.field}")
         if cond.op == "contains":
             value = value.lower()
         if cond.op == "has" and cond.field in self.entity.lower_case_lists:
             value = value.strip().lower()
-        text = OPERATORS[cond.op].format(x=self.expr(cond.field), v=self.bind(value))
+        text = self.operators[(kind, cond.op)].format(x=self.expr(cond.field), v=self.bind(value))
         return f"coalesce({text}, false)" if negated else f"({text})"
 
-    def node(self, where: Where, negated: bool) -> str:
-        parts = [self.cond(c, negated) for c in where.conds]
-        parts += [self.node(c, negated) for c in where.all_of]
+    def parts(self, where: Where, negated: bool) -> list[Any]:
+        """The conjuncts of one filter node, each a thunk so the caller can see what it uses."""
+        out: list[Any] = [lambda c=c: self.cond(c, negated) for c in where.conds]
+        out += [lambda w=w: self.node(w, negated) for w in where.all_of]
         if where.any_of is not None:
-            options = [self.node(c, negated) for c in where.any_of]
-            parts.append(f"({' OR '.join(options)})" if options else "false")  # OR of nothing is false
+            any_of = where.any_of
+            out.append(lambda: f"({' OR '.join(self.node(w, negated) for w in any_of)})" if any_of else "false")
         if where.not_ is not None:
-            parts.append(f"(NOT {self.node(where.not_, True)})")
+            not_ = where.not_
+            out.append(lambda: f"(NOT {self.node(not_, True)})")
+        return out
+
+    def node(self, where: Where, negated: bool) -> str:
+        parts = [make() for make in self.parts(where, negated)]
         if not parts:
             return "true"  # an empty filter holds for every node
         return parts[0] if len(parts) == 1 else f"({' AND '.join(parts)})"
 
+    def top(self, where: Where | None) -> dict[str, str]:
+        """WHERE (on the MATCH, where indexes apply), DERIVED and DERIVED_WHERE slots.
 
-def compile_where(entity: Entity, where: Where | None) -> Fragments:
-    """The `WHERE` slot and its parameters (for counts and statistics)."""
-    compiler = _Compiler(entity)
-    text = compiler.node(where, False) if where is not None else "true"
-    return Fragments({"WHERE": text}, compiler.params)
+        Top-level conjuncts that read no computed field stay on the MATCH; the others are
+        checked after the WITH that computes them. Splitting an AND changes nothing.
+        """
+        plain, derived = [], []
+        for make in self.parts(where, False) if where is not None else []:
+            self.uses_derived = False
+            text = make()
+            (derived if self.uses_derived else plain).append(text)
+        return {"WHERE": " AND ".join(plain) or "true", "DERIVED_WHERE": " AND ".join(derived) or "true"}
+
+    def derived_slot(self) -> str:
+        return "".join(f", {expr} AS {alias}" for alias, expr in self.derived.items())
 
 
-def sort_key(entity: Entity, order_field: str) -> str:
+def compile_where(entity: Entity, where: Where | None, dialect: str) -> Fragments:
+    """The WHERE, DERIVED and DERIVED_WHERE slots and their parameters (counts, statistics)."""
+    compiler = _Compiler(entity, dialect)
+    fill = compiler.top(where)
+    return Fragments({**fill, "DERIVED": compiler.derived_slot()}, compiler.params)
+
+
+def check_order(entity: Entity, order_field: str) -> None:
     if order_field not in entity.order_fields:
         raise InvalidInput(f"cannot order by {order_field}", "orderBy.field")
-    if order_field in entity.sort_keys:
-        return entity.sort_keys[order_field]
-    return _Compiler(entity).expr(order_field)
 
 
 @dataclass(frozen=True)
@@ -139,7 +180,8 @@ class Keyset:
 
 
 def compile_page(
-    entity: Entity, where: Where | None, order_field: str, descending: bool, after: Keyset | None, limit: int
+    entity: Entity, where: Where | None, order_field: str, descending: bool, after: Keyset | None, limit: int,
+    dialect: str,
 ) -> Fragments:
     """Fragments for a `*_page` template: filter, sort key, keyset start and direction.
 
@@ -147,9 +189,10 @@ def compile_page(
     and id breaks ties, so the order is total and a keyset names one exact position in it.
     One row beyond `limit` is fetched to tell whether a next page exists.
     """
-    compiler = _Compiler(entity)
-    where_text = compiler.node(where, False) if where is not None else "true"
-    key = sort_key(entity, order_field)
+    check_order(entity, order_field)
+    compiler = _Compiler(entity, dialect)
+    fill = compiler.top(where)
+    key = entity.sort_keys.get(order_field) or compiler.expr(order_field)
     if after is None:
         after_text = "true"
     elif after.key is None:
@@ -158,5 +201,5 @@ def compile_page(
         k, i = compiler.bind(after.key), compiler.bind(after.id)
         beyond = "<" if descending else ">"
         after_text = f"(k {beyond} {k} OR (k = {k} AND n.id > {i}) OR k IS NULL)"
-    fill = {"WHERE": where_text, "KEY": key, "AFTER": after_text, "DIR": "DESC" if descending else "ASC"}
+    fill |= {"DERIVED": compiler.derived_slot(), "KEY": key, "AFTER": after_text, "DIR": "DESC" if descending else "ASC"}
     return Fragments(fill, {**compiler.params, "limit": limit + 1})

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from maestro_graph.model import version_key
-from maestro_graph.service.compile import Keyset, compile_page, compile_where, sort_key
+from maestro_graph.service.compile import Keyset, check_order, compile_page, compile_where
 from maestro_graph.service.filters import ARTIFACTS, PERSONS, PROJECTS, Entity, Where, check_size, resolve_relations
 from maestro_graph.service.pages import KeysetPage, Page, PageArgs, decode_keyset, encode_keyset, query_digest
 from maestro_graph.store.port import GraphStore
@@ -57,14 +57,14 @@ async def list_nodes(
     """
     page_statement, count_statement, entity = LISTS[label]
     check_size(where)
-    sort_key(entity, order_field)
+    check_order(entity, order_field)
     digest = query_digest(label, where, order_field, descending)
     start = Keyset(*decode_keyset(after, digest)) if after else None
     where = await resolve_relations(store, entity, where)
-    page = compile_page(entity, where, order_field, descending, start, first)
+    page = compile_page(entity, where, order_field, descending, start, first, store.dialect)
     rows_call = store.read(page_statement, page.params, fill=page.fill)
     if count:
-        counted = compile_where(entity, where)
+        counted = compile_where(entity, where, store.dialect)
         rows, total_rows = await asyncio.gather(
             rows_call, store.read(count_statement, counted.params, fill=counted.fill))
         total: int | None = total_rows[0]["total"]

@@ -63,7 +63,7 @@ async def project_stats(
         raise InvalidInput("grouping by artifact use needs artifactId", "artifactId")
     check_size(where)
     where = await resolve_relations(store, PROJECTS, where)
-    compiled = compile_where(PROJECTS, where)
+    compiled = compile_where(PROJECTS, where, store.dialect)
     rows = await store.read(
         "project_stats", {**compiled.params, "artifact": artifact_id},
         fill={**compiled.fill, "GROUP": GROUPS[group_by]},
