@@ -95,10 +95,12 @@ async def resolve_relations(store: GraphStore, entity: Entity, where: Where | No
 TEAM_SIZE = "size([(n)<-[:MEMBER_OF]-(:Person) | 1])"
 USAGE_COUNT = "size([(n)<-[:USED]-(:Project) | 1])"
 # Mean impact of the usages that carry one; null when none does (same figure as `artifact_impact`).
+# One pattern comprehension, folded into [sum, count]: FalkorDB 4.x answered wrongly when one
+# expression held several comprehensions over the same pattern.
 IMPACT_SCORE = (
-    "CASE WHEN size([(n)<-[u:USED]-(:Project) WHERE u.impact IS NOT NULL | 1]) = 0 THEN null "
-    "ELSE reduce(s = 0.0, x IN [(n)<-[u:USED]-(:Project) WHERE u.impact IS NOT NULL | u.impact] | s + x) "
-    "/ size([(n)<-[u:USED]-(:Project) WHERE u.impact IS NOT NULL | 1]) END"
+    "[acc IN [reduce(acc = [0.0, 0], x IN [(n)<-[u:USED]-(:Project) | u.impact] | "
+    "CASE WHEN x IS NULL THEN acc ELSE [acc[0] + x, acc[1] + 1] END)] | "
+    "CASE WHEN acc[1] = 0 THEN null ELSE acc[0] / acc[1] END][0]"
 )
 
 PROJECTS = Entity(

@@ -107,6 +107,8 @@ class ArtifactWhere:
     created_by: StringFilter | None = None
     storage_path: StringFilter | None = None
     tags: TagFilter | None = None
+    usage_count: NumberFilter | None = strawberry.field(default=None, description="how many times projects used it")
+    impact_score: NumberFilter | None = strawberry.field(default=None, description="mean impact of its usages (0-1)")
     used_by: RelationFilter | None = strawberry.field(default=None, description="used by this project")
 
 
