@@ -34,7 +34,7 @@ OPERATORS: dict[str, str] = {
     "gte": "{x} >= {v}",
     "lt": "{x} < {v}",
     "lte": "{x} <= {v}",
-    "contains": "toLower({x}) CONTAINS {v}",  # the value is lower-cased here, in Python
+    "contains": "{x} CONTAINS {v}",  # {x} is the property lower-cased once per node; {v} lower-cased in Python
     "has": "{v} IN {x}",
 }
 # FalkorDB 4.x answers a range comparison on a string property from its range index with a
@@ -102,6 +102,31 @@ class _Compiler:
             raise InvalidInput(f"unknown field {name}", f"where.{name}")
         return f"n.{name}"
 
+    def lowered(self, name: str) -> str:
+        """`toLower(n.name)` computed once per node in the WITH, however many `contains` read it."""
+        self.expr(name)  # whitelist check
+        alias = f"l_{name}"
+        self.derived[alias] = f"toLower(n.{name})"
+        self.uses_derived = True
+        return alias
+
+    def merge_equalities(self, options: list[Where]) -> list[Where]:
+        """`x = a OR x = b OR x IN [c]` becomes `x IN [a, b, c]`: one test per node, and an
+        index look-up when `x` is indexed. Only the shape decides, so the text stays value-free."""
+        merged: dict[str, list[Any]] = {}
+        rest: list[Where] = []
+        for option in options:
+            cond = option.conds[0] if len(option.conds) == 1 else None
+            if (cond is not None and not option.all_of and option.any_of is None and option.not_ is None
+                    and (cond.op == "eq" or (cond.op == "in" and isinstance(cond.value, list)))
+                    and self.entity.fields.get(cond.field) in ("string", "number")
+                    and cond.field not in self.entity.computed):
+                values = cond.value if cond.op == "in" else [cond.value]
+                merged.setdefault(cond.field, []).extend(values)
+            else:
+                rest.append(option)
+        return [Where(conds=[Cond(name, "in", values)]) for name, values in merged.items()] + rest
+
     def cond(self, cond: Cond, negated: bool) -> str:
         kind = self.entity.fields.get(cond.field)
         if kind is None or kind not in OPS_BY_KIND or cond.op not in OPS_BY_KIND[kind]:
@@ -121,7 +146,8 @@ class _Compiler:
             value = value.lower()
         if cond.op == "has" and cond.field in self.entity.lower_case_lists:
             value = value.strip().lower()
-        text = self.operators[(kind, cond.op)].format(x=self.expr(cond.field), v=self.bind(value))
+        subject = self.lowered(cond.field) if cond.op == "contains" else self.expr(cond.field)
+        text = self.operators[(kind, cond.op)].format(x=subject, v=self.bind(value))
         return f"coalesce({text}, false)" if negated else f"({text})"
 
     def parts(self, where: Where, negated: bool) -> list[Any]:
@@ -129,7 +155,7 @@ class _Compiler:
         out: list[Any] = [lambda c=c: self.cond(c, negated) for c in where.conds]
         out += [lambda w=w: self.node(w, negated) for w in where.all_of]
         if where.any_of is not None:
-            any_of = where.any_of
+            any_of = self.merge_equalities(where.any_of)
             out.append(lambda: f"({' OR '.join(self.node(w, negated) for w in any_of)})" if any_of else "false")
         if where.not_ is not None:
             not_ = where.not_
