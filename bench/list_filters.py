@@ -71,6 +71,7 @@ async def measure_size(store: FalkorDBStore, n: int, repeat: int) -> dict[str, A
     or_not_ms, _ = await timed(repeat, page(or_not))
     or_not_counted_ms, counted = await timed(repeat, page(or_not, count=True))
     fifty_ms, fifty = await timed(repeat, page(fifty_conditions(), count=True))
+    fifty_page_ms, _ = await timed(repeat, page(fifty_conditions()))
     compiled_ms, compiled = await timed(repeat, page(completed, count=True))
     direct_ms, direct = await timed(repeat, lambda: store.read("bench_completed_projects_page", {"skip": 0, "limit": PAGE}))
     assert compiled.total == direct[0]["total"]
@@ -86,6 +87,7 @@ async def measure_size(store: FalkorDBStore, n: int, repeat: int) -> dict[str, A
         "ratio_or_not_over_unfiltered": round(or_not_ms / unfiltered_ms, 2),
         "or_not_page_with_total_ms": or_not_counted_ms,
         "or_not_matched": counted.total,
+        "fifty_condition_page_ms": fifty_page_ms,
         "fifty_condition_page_with_total_ms": fifty_ms,
         "fifty_condition_matched": fifty.total,
         "compiled_status_eq_with_total_ms": compiled_ms,
