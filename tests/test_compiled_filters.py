@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from maestro_graph.ingest.jsonl import import_lines
 from maestro_graph.service import reads
-from maestro_graph.service.compile import compile_page
+from maestro_graph.service.compile import compile_page, compile_where
 from maestro_graph.service.filters import PROJECTS, Cond, Where
 from maestro_graph.store.port import GraphStore
 
@@ -127,3 +127,12 @@ def test_the_compiled_text_depends_on_the_shape_not_on_the_values() -> None:
     text = " ".join(first.fill.values())
     assert "DETACH" not in text and "`" not in text and "'" not in text
     assert first.params["p0"] == "'}) detach delete n //"  # lower-cased for a case-insensitive contains
+
+
+def test_ored_equalities_and_bounds_on_one_field_become_one_test() -> None:
+    where = Where(any_of=[Where(conds=[Cond("name", "eq", "a")]), Where(conds=[Cond("name", "in", ["b", "c"])]),
+                          Where(conds=[Cond("complexityScore", "gt", 7)]), Where(conds=[Cond("complexityScore", "gt", 3)]),
+                          Where(conds=[Cond("complexityScore", "lte", 1)])])
+    compiled = compile_where(PROJECTS, where, "falkordb")
+    assert sorted(map(str, compiled.params.values())) == ["1", "3", "['a', 'b', 'c']"]
+    assert compiled.fill["WHERE"].count(" OR ") == 2

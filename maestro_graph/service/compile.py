@@ -58,6 +58,8 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+_LOOSEST = {"gt": min, "gte": min, "lt": max, "lte": max}  # OR of one-sided bounds: the loosest holds
+
 _VALUE_CHECKS = {
     "string": lambda v: isinstance(v, str),
     "number": _is_number,
@@ -112,8 +114,10 @@ class _Compiler:
 
     def merge_equalities(self, options: list[Where]) -> list[Where]:
         """`x = a OR x = b OR x IN [c]` becomes `x IN [a, b, c]`: one test per node, and an
-        index look-up when `x` is indexed. Only the shape decides, so the text stays value-free."""
+        index look-up when `x` is indexed; `x > a OR x > b` becomes `x > min(a, b)` (numbers).
+        Only the shape decides what merges, so the text stays free of values."""
         merged: dict[str, list[Any]] = {}
+        bounds: dict[tuple[str, str], Any] = {}  # `x > a OR x > b` is `x > min(a, b)`
         rest: list[Where] = []
         for option in options:
             cond = option.conds[0] if len(option.conds) == 1 else None
@@ -123,9 +127,15 @@ class _Compiler:
                     and cond.field not in self.entity.computed):
                 values = cond.value if cond.op == "in" else [cond.value]
                 merged.setdefault(cond.field, []).extend(values)
+            elif (cond is not None and not option.all_of and option.any_of is None and option.not_ is None
+                    and cond.op in _LOOSEST and self.entity.fields.get(cond.field) == "number"
+                    and cond.field not in self.entity.computed and _is_number(cond.value)):
+                bound = bounds.get((cond.field, cond.op))
+                bounds[(cond.field, cond.op)] = cond.value if bound is None else _LOOSEST[cond.op](bound, cond.value)
             else:
                 rest.append(option)
-        return [Where(conds=[Cond(name, "in", values)]) for name, values in merged.items()] + rest
+        return ([Where(conds=[Cond(name, "in", values)]) for name, values in merged.items()]
+                + [Where(conds=[Cond(name, op, value)]) for (name, op), value in bounds.items()] + rest)
 
     def cond(self, cond: Cond, negated: bool) -> str:
         kind = self.entity.fields.get(cond.field)
