@@ -128,14 +128,19 @@ async def test_total_count_is_counted_only_when_selected(api: Api) -> None:
 
 
 async def test_reads_never_return_vectors(api: Api, store: GraphStore) -> None:
-    await load(api.store, projects(2))
+    await load(api.store, projects(2) + [{"kind": "artifact", "id": "a:1", "name": "lib", "artifactType": "library"},
+                                         {"kind": "usage", "project": "p:000", "artifact": "a:1"}])
     await store.write("set_project_embeddings", {"rows": [{"id": "p:000", "vector": [0.1] * 384}]})
+    raw = await store.read("export_projects", {"after": "", "limit": 1})
+    assert len(raw[0]["props"]["embedding"]) == 384  # the node does carry a vector
     data = await gql(api.client, '{ project(id: "p:000") { id metadata } projects { edges { node { id metadata } } } }')
     assert data["project"]["id"] == "p:000"
     page = await api.store.read("projects_page", {"limit": 10}, fill={
         "WHERE": "true", "DERIVED": "", "DERIVED_WHERE": "true", "KEY": "n.id", "AFTER": "true", "DIR": "ASC"})
     point = await api.store.read("projects_by_id", {"ids": ["p:000"]})
-    for node in [row["node"] for row in page] + [point[0]["node"]]:
+    used_by = await api.store.read("artifact_used_by", {"ids": ["a:1"], "skip": 0, "limit": 10})
+    assert used_by[0]["page"][0]["node"]["id"] == "p:000"
+    for node in [row["node"] for row in page] + [point[0]["node"], used_by[0]["page"][0]["node"]]:
         assert not node.get("embedding") and not node.get("embeddingModel")
     stored = await store.read("graph_counts")
-    assert stored[0]["nodes"] == 2
+    assert stored[0]["nodes"] == 3
