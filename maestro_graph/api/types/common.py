@@ -27,7 +27,8 @@ EPOCH_MILLIS = strawberry.scalar(
     name="EpochMillis",
     serialize=int,
     parse_value=_parse_epoch,
-    description="Milliseconds since 1970-01-01 UTC (what the store keeps; JSON numbers hold it exactly).",
+    description=("Milliseconds since 1970-01-01 UTC (what the store keeps; JSON numbers hold it exactly). "
+                 "Every EpochMillis field `x` has a sibling `xIso` (ISO-8601 UTC); inputs accept either form."),
 )
 SCALARS = {EpochMillis: EPOCH_MILLIS}  # the schema's scalar_map
 
