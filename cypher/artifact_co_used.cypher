@@ -4,5 +4,5 @@ MATCH (:Artifact {id: aid})<-[:USED]-(p:Project)-[:USED]->(b:Artifact)
 WHERE b.id <> aid
 WITH aid, b, count(DISTINCT p) AS together
 ORDER BY together DESC, b.name, b.id
-WITH aid, collect({node: properties(b), count: together}) AS rows
+WITH aid, collect({node: b {.*, embedding: null, embeddingModel: null, embeddingTextHash: null}, count: together}) AS rows
 RETURN aid AS id, size(rows) AS total, rows[$skip..($skip + $limit)] AS page

@@ -2,5 +2,5 @@
 UNWIND $ids AS aid
 MATCH path = (b:Artifact)-[:DERIVED_FROM*1..3]->(:Artifact {id: aid})
 WHERE length(path) <= $depth
-RETURN aid AS id, properties(b) AS node, length(path) AS depth, [n IN reverse(nodes(path)) | n.id] AS path
+RETURN aid AS id, b {.*, embedding: null, embeddingModel: null, embeddingTextHash: null} AS node, length(path) AS depth, [n IN reverse(nodes(path)) | n.id] AS path
 ORDER BY id, depth, b.name, b.id

@@ -2,5 +2,5 @@
 UNWIND $ids AS aid
 MATCH path = (:Artifact {id: aid})-[:DERIVED_FROM*1..3]->(b:Artifact)
 WHERE length(path) <= $depth
-RETURN aid AS id, properties(b) AS node, length(path) AS depth, [n IN nodes(path) | n.id] AS path
+RETURN aid AS id, b {.*, embedding: null, embeddingModel: null, embeddingTextHash: null} AS node, length(path) AS depth, [n IN nodes(path) | n.id] AS path
 ORDER BY id, depth, b.name, b.id

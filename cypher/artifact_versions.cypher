@@ -2,4 +2,4 @@
 UNWIND $ids AS aid
 MATCH (a:Artifact {id: aid})
 MATCH (v:Artifact {name: a.name})
-RETURN aid AS id, collect(properties(v)) AS versions
+RETURN aid AS id, collect(v {.*, embedding: null, embeddingModel: null, embeddingTextHash: null}) AS versions

@@ -1,4 +1,5 @@
 // Project nodes by id, batched (DataLoader); missing ids simply return no row.
+// Vectors (embedding, embeddingModel, embeddingTextHash) are never returned by a read.
 UNWIND $ids AS id
 MATCH (n:Project {id: id})
-RETURN id, properties(n) AS node
+RETURN id, n {.*, embedding: null, embeddingModel: null, embeddingTextHash: null} AS node

@@ -5,5 +5,5 @@ OPTIONAL MATCH (:Project)-[u:USED]->(a)
 WITH a, avg(u.impact) AS impact, count(u) AS uses
 WHERE $minImpact IS NULL OR impact >= $minImpact
 WITH a, impact, uses ORDER BY coalesce(impact, -1.0) DESC, a.name, a.id
-WITH collect({node: properties(a), score: 0.0, impact: impact, uses: uses}) AS rows
+WITH collect({node: a {.*, embedding: null, embeddingModel: null, embeddingTextHash: null}, score: 0.0, impact: impact, uses: uses}) AS rows
 RETURN size(rows) AS total, rows[$skip..($skip + $limit)] AS page

@@ -6,5 +6,5 @@ OPTIONAL MATCH (:Project)-[u:USED]->(a)
 WITH a, score, avg(u.impact) AS impact, count(u) AS uses
 WHERE $minImpact IS NULL OR impact >= $minImpact
 WITH a, score, impact, uses ORDER BY score DESC, coalesce(impact, -1.0) DESC, a.name, a.id
-WITH collect({node: properties(a), score: score, impact: impact, uses: uses}) AS rows
+WITH collect({node: a {.*, embedding: null, embeddingModel: null, embeddingTextHash: null}, score: score, impact: impact, uses: uses}) AS rows
 RETURN size(rows) AS total, rows[$skip..($skip + $limit)] AS page

@@ -14,7 +14,7 @@ from strawberry.dataloader import DataLoader
 
 from maestro_graph.config import Settings
 from maestro_graph.service import reads
-from maestro_graph.service.pages import Page, PageArgs
+from maestro_graph.service.pages import Page, PageArgs, check_first
 from maestro_graph.store.port import GraphStore
 
 
@@ -36,6 +36,10 @@ class Loaders:
     def page_args(self, first: int | None, after: str | None) -> PageArgs:
         return PageArgs.parse(first, after, default=self.settings.default_page_size, maximum=self.settings.max_page_size)
 
+    def first(self, first: int | None) -> int:
+        """A top-level list's page length, validated against the configured bounds."""
+        return check_first(first, default=self.settings.default_page_size, maximum=self.settings.max_page_size)
+
     def node(self, label: str) -> DataLoader[str, dict[str, Any] | None]:
         return self._get(("node", label), lambda ids: reads.nodes_by_id(self.store, label, ids))
 
@@ -45,6 +49,9 @@ class Loaders:
 
     def impact(self) -> DataLoader[str, dict[str, Any]]:
         return self._get("impact", lambda ids: reads.artifact_impact(self.store, ids))
+
+    def team_size(self) -> DataLoader[str, int]:
+        return self._get("team_size", lambda ids: reads.team_sizes(self.store, ids))
 
     def versions(self) -> DataLoader[str, list[dict[str, Any]]]:
         return self._get("versions", lambda ids: reads.artifact_versions(self.store, ids))

@@ -18,6 +18,8 @@ from maestro_graph.api.mutations.keys import KeysMutation
 from maestro_graph.api.queries.keys import KeysQuery
 from maestro_graph.api.argument_guard import ArgumentGuard
 from maestro_graph.api.fresh_loaders import FreshLoadersAfterMutations
+from maestro_graph.api.queries.analytics import AnalyticsQuery
+from maestro_graph.api.selection import selects
 from maestro_graph.api.types.common import (
     SCALARS, ArtifactType, Connection, Edge, EpochMillis, ErrorCode, MutationError,
 )
@@ -71,7 +73,7 @@ async def _result(call: Awaitable[T]) -> T | MutationError:
 
 
 @strawberry.type
-class Query(ProcessQuery, KeysQuery):
+class Query(ProcessQuery, KeysQuery, AnalyticsQuery):
     @strawberry.field
     async def project(self, info: Info, id: strawberry.ID) -> Project | None:
         node = await info.context.loaders.node("Project").load(str(id))
@@ -85,7 +87,7 @@ class Query(ProcessQuery, KeysQuery):
         order = order_by or ProjectOrder()
         page = await reads.list_nodes(
             info.context.store, "Project", to_where(where), order.field.value, order.direction.value == "DESC",
-            info.context.loaders.page_args(first, after),
+            info.context.loaders.first(first), after, count=selects(info, "totalCount"),
         )
         return ProjectConnection.of(page, lambda c, r: ProjectEdge(offset=c, node=Project.from_node(r["node"])))
 
@@ -102,7 +104,7 @@ class Query(ProcessQuery, KeysQuery):
         order = order_by or ArtifactOrder()
         page = await reads.list_nodes(
             info.context.store, "Artifact", to_where(where), order.field.value, order.direction.value == "DESC",
-            info.context.loaders.page_args(first, after),
+            info.context.loaders.first(first), after, count=selects(info, "totalCount"),
         )
         return ArtifactConnection.of(page, lambda c, r: ArtifactEdge(offset=c, node=Artifact.from_node(r["node"])))
 

@@ -6,38 +6,76 @@ call; DataLoaders in the API use them so that a nested query costs one call per 
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Sequence
 from typing import Any
 
 from maestro_graph.versions import version_key
-from maestro_graph.service.filters import (
-    ARTIFACTS, PROJECTS, Where, compile_where, order_params, resolve_relations,
-)
-from maestro_graph.service.pages import Page, PageArgs
+from maestro_graph.service.compile import Keyset, check_order, compile_page, compile_where
+from maestro_graph.service.filters import ARTIFACTS, PERSONS, PROJECTS, Entity, Where, check_size, resolve_relations
+from maestro_graph.service.pages import KeysetPage, Page, PageArgs, decode_keyset, encode_keyset, query_digest
 from maestro_graph.store.port import GraphStore
 
 Node = dict[str, Any]
 LABEL_STATEMENTS = {"Project": "projects_by_id", "Artifact": "artifacts_by_id", "Person": "persons_by_id"}
-PAGE_STATEMENTS = {"Project": ("projects_page", PROJECTS), "Artifact": ("artifacts_page", ARTIFACTS)}
+# label -> (page statement, count statement, what can be filtered and sorted)
+LISTS: dict[str, tuple[str, str, Entity]] = {
+    "Project": ("projects_page", "projects_count", PROJECTS),
+    "Artifact": ("artifacts_page", "artifacts_count", ARTIFACTS),
+    "Person": ("persons_page", "persons_count", PERSONS),
+}
+
+
+VECTOR_KEYS = ("embedding", "embeddingModel", "embeddingTextHash")
+
+
+def node_of(props: Node) -> Node:
+    """A node's properties as a read statement returns them, without the vector keys.
+
+    Statements project `n {.*, embedding: null, ...}` (valid in both dialects) so that no read
+    ships 384 floats; the nulled keys are dropped here so they do not look like data.
+    """
+    return {k: v for k, v in props.items() if k not in VECTOR_KEYS}
 
 
 async def nodes_by_id(store: GraphStore, label: str, ids: Sequence[str]) -> list[Node | None]:
     """Nodes in the order of `ids`; None where an id is unknown (DataLoader contract)."""
     rows = await store.read(LABEL_STATEMENTS[label], {"ids": list(ids)})
-    found = {row["id"]: row["node"] for row in rows}
+    found = {row["id"]: node_of(row["node"]) for row in rows}
     return [found.get(i) for i in ids]
 
 
 async def list_nodes(
-    store: GraphStore, label: str, where: Where | None, order_field: str, descending: bool, args: PageArgs
-) -> Page:
-    statement, entity = PAGE_STATEMENTS[label]
+    store: GraphStore, label: str, where: Where | None, order_field: str, descending: bool,
+    first: int, after: str | None, *, count: bool = True,
+) -> KeysetPage:
+    """One keyset page of a label's nodes matching `where`; counted only when `count` is true.
+
+    Everything a client can get wrong (size of the filter, order field, cursor) is checked
+    before the first store call.
+    """
+    page_statement, count_statement, entity = LISTS[label]
+    check_size(where)
+    check_order(entity, order_field)
+    digest = query_digest(label, where, order_field, descending)
+    start = Keyset(*decode_keyset(after, digest)) if after else None
     where = await resolve_relations(store, entity, where)
-    params = {**compile_where(entity, where), **order_params(entity, order_field, descending),
-              "skip": args.skip, "limit": args.limit}
-    row = (await store.read(statement, params))[0]
-    return Page([{"node": n} for n in row["page"]], row["total"], args.skip)
+    page = compile_page(entity, where, order_field, descending, start, first, store.dialect)
+    rows_call = store.read(page_statement, page.params, fill=page.fill)
+    if count:
+        counted = compile_where(entity, where, store.dialect)
+        rows, total_rows = await asyncio.gather(
+            rows_call, store.read(count_statement, counted.params, fill=counted.fill))
+        total: int | None = total_rows[0]["total"]
+    else:
+        rows, total = await rows_call, None
+    shown = rows[:first]
+    nodes = [node_of(r["node"]) for r in shown]
+    return KeysetPage(
+        [{"node": n} for n in nodes], total, next_exists=len(rows) > first, previous_exists=bool(after),
+        cursors=[encode_keyset(digest, r["key"], n["id"]) for r, n in zip(shown, nodes)],
+    )
 
 
 async def related(
@@ -53,6 +91,13 @@ async def artifact_impact(store: GraphStore, ids: Sequence[str]) -> list[dict[st
     rows = await store.read("artifact_impact", {"ids": list(ids)})
     found = {row["id"]: row for row in rows}
     return [found.get(i, {"usageCount": 0, "impactScore": None}) for i in ids]
+
+
+async def team_sizes(store: GraphStore, ids: Sequence[str]) -> list[int]:
+    """How many people are members of each project (0 for an unknown id)."""
+    rows = await store.read("project_team_sizes", {"ids": list(ids)})
+    found = {row["id"]: row["teamSize"] for row in rows}
+    return [found.get(i, 0) for i in ids]
 
 
 async def artifact_versions(store: GraphStore, ids: Sequence[str]) -> list[list[Node]]:

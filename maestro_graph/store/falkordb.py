@@ -107,9 +107,11 @@ class FalkorDBStore:
         view.graph = graph
         return view
 
-    async def _run(self, name: str, params: Params | None, graph: str | None, read_only: bool) -> list[Row]:
+    async def _run(
+        self, name: str, params: Params | None, graph: str | None, read_only: bool, fill: Mapping[str, str] | None = None
+    ) -> list[Row]:
         g = self._db.select_graph(graph or self.graph)
-        text = self.statements[name]
+        text = self.statements.filled(name, fill)
         try:
             run = g.ro_query if read_only else g.query
             result = await run(text, dict(params or {}), timeout=self.timeout_ms)
@@ -118,8 +120,10 @@ class FalkorDBStore:
         columns = [h[1] if isinstance(h, (list, tuple)) else h for h in result.header]
         return [dict(zip(columns, (plain(v) for v in row))) for row in result.result_set]
 
-    async def read(self, name: str, params: Params | None = None, *, graph: str | None = None) -> list[Row]:
-        return await self._run(name, params, graph, read_only=True)
+    async def read(
+        self, name: str, params: Params | None = None, *, graph: str | None = None, fill: Mapping[str, str] | None = None
+    ) -> list[Row]:
+        return await self._run(name, params, graph, read_only=True, fill=fill)
 
     async def write(self, name: str, params: Params | None = None, *, graph: str | None = None) -> list[Row]:
         return await self._run(name, params, graph, read_only=False)

@@ -46,8 +46,10 @@ class InstrumentedStore:
         finally:
             STORE_SECONDS.labels(name, kind).observe(time.perf_counter() - start)
 
-    async def read(self, name: str, params: Params | None = None, *, graph: str | None = None) -> list[Row]:
-        return await self._timed("read", name, self.inner.read(name, params, graph=graph))
+    async def read(
+        self, name: str, params: Params | None = None, *, graph: str | None = None, fill: Mapping[str, str] | None = None
+    ) -> list[Row]:
+        return await self._timed("read", name, self.inner.read(name, params, graph=graph, fill=fill))
 
     async def write(self, name: str, params: Params | None = None, *, graph: str | None = None) -> list[Row]:
         return await self._timed("write", name, self.inner.write(name, params, graph=graph))

@@ -126,8 +126,10 @@ class Neo4jStore:
         except Exception as exc:  # noqa: BLE001 - translated into the port's errors
             _raise_for(exc, label)
 
-    async def read(self, name: str, params: Params | None = None, *, graph: str | None = None) -> list[Row]:
-        return await self._execute(name, self.statements[name], params, graph, read_only=True)
+    async def read(
+        self, name: str, params: Params | None = None, *, graph: str | None = None, fill: Mapping[str, str] | None = None
+    ) -> list[Row]:
+        return await self._execute(name, self.statements.filled(name, fill), params, graph, read_only=True)
 
     async def write(self, name: str, params: Params | None = None, *, graph: str | None = None) -> list[Row]:
         return await self._execute(name, self.statements[name], params, graph, read_only=False)

@@ -36,8 +36,14 @@ class GraphStore(Protocol):
     graph: str
     """The default graph (a FalkorDB graph key, a Neo4j database)."""
 
-    async def read(self, name: str, params: Params | None = None, *, graph: str | None = None) -> list[Row]:
-        """Run a read-only statement; adapters may route it to a replica or a read transaction."""
+    async def read(
+        self, name: str, params: Params | None = None, *, graph: str | None = None, fill: Mapping[str, str] | None = None
+    ) -> list[Row]:
+        """Run a read-only statement; adapters may route it to a replica or a read transaction.
+
+        `fill` fills a template's `/*SLOT*/` placeholders with compiler-built fragments only
+        (see `store/statements.py`); never with anything a user typed.
+        """
         ...
 
     async def write(self, name: str, params: Params | None = None, *, graph: str | None = None) -> list[Row]:

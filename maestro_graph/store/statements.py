@@ -3,6 +3,13 @@
 A statement is a file `cypher/NAME.cypher`; a dialect may replace it with
 `cypher/<dialect>/NAME.cypher`. The whole set is loaded and checked when a store opens, so a
 missing or misspelled statement fails at start-up, not on the first request that needs it.
+
+Templates. A few statements (the filtered list pages, their counts and the project statistics)
+hold placeholders written as Cypher comments, `/*WHERE*/`, `/*KEY*/`, `/*AFTER*/`, `/*DIR*/`,
+`/*GROUP*/`. Only `maestro_graph/service/compile.py` fills them, and only with text it builds
+from fixed pieces: whitelisted property names, operators from a fixed map, and generated
+parameter names (`$p0`, `$p1`, ...). Every value a user gives travels as a parameter, so the
+filled text depends on the filter's shape alone (and the store's plan cache stays warm).
 """
 
 from __future__ import annotations
@@ -15,10 +22,11 @@ DIALECTS = ("falkordb", "neo4j")
 # Every statement the application runs, checked when a store opens. Adding a statement means
 # adding its file and its name here; tests/store/test_statements.py keeps the two in step.
 USED = frozenset({
-    "add_team_member", "api_keys", "api_keys_by_prefix", "create_api_key", "revoke_api_key", "artifact_co_used",
-    "artifact_impact", "artifact_lineage_downstream", "artifact_lineage_upstream", "artifact_used_by",
-    "artifact_versions",
-    "artifacts_by_id", "artifacts_page", "ids_artifacts_used_by_project", "ids_artifacts_used_by_project_named",
+    "add_team_member", "api_keys", "api_keys_by_prefix", "create_api_key", "revoke_api_key", "artifact_co_used", "artifact_impact", "artifact_lineage_downstream",
+    "artifact_lineage_upstream", "artifact_used_by", "artifact_versions",
+    "artifacts_by_id", "artifacts_count", "artifacts_page", "persons_count", "persons_page", "project_stats",
+    "project_team_sizes",
+    "projects_count", "ids_artifacts_used_by_project", "ids_artifacts_used_by_project_named",
     "ids_projects_using_artifact", "ids_projects_using_artifact_named", "ids_projects_with_member",
     "ids_projects_with_member_named", "create_project", "delete_project", "existing_artifact_ids",
     "existing_person_ids", "existing_project_ids", "export_artifacts", "export_edges", "export_metrics",
@@ -75,6 +83,20 @@ class Statements(Mapping[str, str]):
             return self._texts[name]
         except KeyError:
             raise MissingStatement(f"no cypher/ file for statement {name!r} ({self.dialect})") from None
+
+    def filled(self, name: str, fill: Mapping[str, str] | None) -> str:
+        """The statement's text with its `/*SLOT*/` placeholders replaced (see the module docstring).
+
+        A slot the template does not hold is a programming error, raised loudly, so a fragment
+        can never be silently dropped (a dropped WHERE would return every node).
+        """
+        text = self[name]
+        for slot, fragment in (fill or {}).items():
+            marker = f"/*{slot}*/"
+            if marker not in text:
+                raise MissingStatement(f"statement {name!r} has no slot {marker}")
+            text = text.replace(marker, fragment)
+        return text
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(self._texts)

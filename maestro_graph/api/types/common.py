@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, timezone
 from enum import Enum
 from typing import Any, Generic, NewType, TypeVar
 
@@ -26,9 +27,30 @@ EPOCH_MILLIS = strawberry.scalar(
     name="EpochMillis",
     serialize=int,
     parse_value=_parse_epoch,
-    description="Milliseconds since 1970-01-01 UTC (what the store keeps; JSON numbers hold it exactly).",
+    description=("Milliseconds since 1970-01-01 UTC (what the store keeps; JSON numbers hold it exactly). "
+                 "Every EpochMillis field `x` has a sibling `xIso` (ISO-8601 UTC); inputs accept either form."),
 )
 SCALARS = {EpochMillis: EPOCH_MILLIS}  # the schema's scalar_map
+
+
+def iso(ms: int | None) -> str | None:
+    """Epoch ms as ISO-8601 UTC with milliseconds, e.g. `2024-11-24T00:00:00.000Z`."""
+    if ms is None:
+        return None
+    return datetime.fromtimestamp(ms / 1000, tz=timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def iso_field(attr: str) -> Any:
+    """The readable sibling of an EpochMillis field: `startedAt` gets `startedAtIso`.
+
+    One convention everywhere: every EpochMillis field `x` has a `xIso: String` beside it,
+    the same instant as ISO-8601 in UTC, so a person can read it and a program can keep the number.
+    """
+
+    def resolve(root: strawberry.Parent[Any]) -> str | None:
+        return iso(getattr(root, attr))
+
+    return strawberry.field(resolver=resolve, description=f"`{attr}` as ISO-8601 UTC (e.g. 2024-11-24T09:30:00.000Z).")
 
 ProblemClass = strawberry.enum(model.ProblemClass, description="The kind of ML problem a project solves.")
 ArtifactType = strawberry.enum(model.ArtifactType, description="What sort of reusable artifact this is.")
@@ -74,11 +96,11 @@ E = TypeVar("E")
 class Edge:
     """Base of every edge: the cursor is encoded only when a client asks for it."""
 
-    offset: strawberry.Private[int]
+    offset: strawberry.Private[int | str]  # an offset, or a keyset cursor already encoded
 
     @strawberry.field
     def cursor(self) -> str:
-        return encode_cursor(self.offset)
+        return self.offset if isinstance(self.offset, str) else encode_cursor(self.offset)
 
 
 @strawberry.type
@@ -105,9 +127,10 @@ class Connection(Generic[E]):
 
     @strawberry.field
     def edges(self) -> list[E]:
-        start = self.page.skip
-        return [self.make_edge(start + i, row) for i, row in enumerate(self.page.rows)]
+        page = self.page
+        return [self.make_edge(page.edge_key(i), row) for i, row in enumerate(page.rows)]
 
     @classmethod
-    def of(cls, page: Page, make_edge: Callable[[int, dict[str, Any]], E]) -> Any:
-        return cls(total_count=page.total, page=page, make_edge=make_edge)
+    def of(cls, page: Page, make_edge: Callable[[Any, dict[str, Any]], E]) -> Any:
+        # a keyset page's total is None when totalCount was not selected: then nobody reads it
+        return cls(total_count=page.total if page.total is not None else -1, page=page, make_edge=make_edge)

@@ -91,6 +91,7 @@ class ProjectWhere:
     started_at: NumberFilter | None = None
     completed_at: NumberFilter | None = None
     tags: TagFilter | None = None
+    team_size: NumberFilter | None = strawberry.field(default=None, description="how many members the project has")
     uses_artifact: RelationFilter | None = strawberry.field(default=None, description="used this artifact")
     has_member: RelationFilter | None = strawberry.field(default=None, description="has this person on the team")
 
@@ -108,7 +109,20 @@ class ArtifactWhere:
     created_by: StringFilter | None = None
     storage_path: StringFilter | None = None
     tags: TagFilter | None = None
+    usage_count: NumberFilter | None = strawberry.field(default=None, description="how many times projects used it")
+    impact_score: NumberFilter | None = strawberry.field(default=None, description="mean impact of its usages (0-1)")
     used_by: RelationFilter | None = strawberry.field(default=None, description="used by this project")
+
+
+@strawberry.input(description="Filter people; fields AND together, and AND/OR/NOT compose filters.")
+class PersonWhere:
+    AND: list[PersonWhere] | None = strawberry.field(default=None, name="AND")
+    OR: list[PersonWhere] | None = strawberry.field(default=None, name="OR")
+    NOT: PersonWhere | None = strawberry.field(default=None, name="NOT")
+    id: StringFilter | None = None
+    name: StringFilter | None = None
+    role: StringFilter | None = None
+    skills: TagFilter | None = strawberry.field(default=None, description="`has`: the person has this skill (exact)")
 
 
 # Relation filters become relation leaves: (id field name, name field name) in service/filters.py.
@@ -132,7 +146,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def to_where(where: ProjectWhere | ArtifactWhere | None) -> Where | None:
+def to_where(where: ProjectWhere | ArtifactWhere | PersonWhere | None) -> Where | None:
     """Translate a GraphQL filter into the service layer's `Where` tree."""
     if where is None:
         return None
@@ -171,14 +185,24 @@ class ProjectOrderField(Enum):
     COST_USD = "costUsd"
     STATUS = "status"
     PROBLEM_CLASS = "problemClass"
+    TEAM_SIZE = "teamSize"
 
 
 @strawberry.enum
 class ArtifactOrderField(Enum):
     NAME = "name"
     ID = "id"
-    VERSION = "versionKey"  # version order (see maestro_graph/versions.py), not text order
+    VERSION = "version"  # version order via versionKey (see maestro_graph/versions.py, service/filters.py), not text order
     ARTIFACT_TYPE = "artifactType"
+    USAGE_COUNT = "usageCount"
+    IMPACT_SCORE = "impactScore"
+
+
+@strawberry.enum
+class PersonOrderField(Enum):
+    NAME = "name"
+    ID = "id"
+    ROLE = "role"
 
 
 @strawberry.input
@@ -190,6 +214,12 @@ class ProjectOrder:
 @strawberry.input
 class ArtifactOrder:
     field: ArtifactOrderField = ArtifactOrderField.NAME
+    direction: SortDirection = SortDirection.ASC
+
+
+@strawberry.input
+class PersonOrder:
+    field: PersonOrderField = PersonOrderField.NAME
     direction: SortDirection = SortDirection.ASC
 
 

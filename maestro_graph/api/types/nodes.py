@@ -12,7 +12,7 @@ from strawberry.types import Info
 
 from maestro_graph.api.types.audit import Audit
 from maestro_graph.api.types.common import (
-    ArtifactType, Connection, Edge, EpochMillis, ProblemClass, ProjectStatus,
+    ArtifactType, Connection, Edge, EpochMillis, ProblemClass, ProjectStatus, iso_field,
 )
 from maestro_graph.errors import InvalidInput
 from maestro_graph.model import OUTCOME_FIELDS
@@ -55,6 +55,7 @@ class Metric:
     at: EpochMillis
     source: str | None
     audit: Audit
+    at_iso: str | None = iso_field("at")
 
     @classmethod
     def from_node(cls, n: dict[str, Any]) -> Metric:
@@ -70,6 +71,7 @@ class Prediction:
     success_probability: float | None
     duration_days: float | None
     cost_usd: float | None
+    created_at_iso: str | None = iso_field("created_at")
 
     @classmethod
     def from_node(cls, n: dict[str, Any]) -> Prediction:
@@ -96,6 +98,8 @@ class Project:
     audit: Audit
     raw_metadata: strawberry.Private[str | None]
     metadata: JSON | None = strawberry.field(resolver=_metadata, description="Free-form keys kept from imports (JSON).")
+    started_at_iso: str | None = iso_field("started_at")
+    completed_at_iso: str | None = iso_field("completed_at")
 
     @classmethod
     def from_node(cls, n: dict[str, Any]) -> Project:
@@ -115,6 +119,10 @@ class Project:
             repository=n.get("repository"), raw_metadata=n.get("metadata"),
             audit=Audit.from_node(n),
         )
+
+    @strawberry.field(description="How many people are members of the project.")
+    async def team_size(self, info: Info) -> int:
+        return await info.context.loaders.team_size().load(self.id)
 
     @strawberry.field(description="People on the project, with their role on it.")
     async def team(self, info: Info, first: int | None = None, after: str | None = None) -> TeamConnection:
@@ -251,6 +259,11 @@ class ArtifactEdge(Edge):
 
 
 @strawberry.type
+class PersonEdge(Edge):
+    node: Person
+
+
+@strawberry.type
 class PredictionEdge(Edge):
     node: Prediction
 
@@ -265,6 +278,7 @@ class MembershipEdge(Edge):
     node: Person
     role: str | None
     since: EpochMillis | None
+    since_iso: str | None = iso_field("since")
 
 
 @strawberry.type(description="A project of a person, with their role on it.")
@@ -272,6 +286,7 @@ class PersonProjectEdge(Edge):
     node: Project
     role: str | None
     since: EpochMillis | None
+    since_iso: str | None = iso_field("since")
 
 
 @strawberry.type(description="An artifact a project used: the USED edge's context and impact.")
@@ -280,6 +295,7 @@ class ProjectArtifactEdge(Edge):
     context: str | None
     impact: float | None
     at: EpochMillis | None
+    at_iso: str | None = iso_field("at")
 
 
 @strawberry.type(description="A project that used an artifact: the USED edge's context and impact.")
@@ -288,6 +304,7 @@ class ArtifactUsageEdge(Edge):
     context: str | None
     impact: float | None
     at: EpochMillis | None
+    at_iso: str | None = iso_field("at")
 
 
 @strawberry.type(description="An artifact used together with another, and by how many projects.")
@@ -311,6 +328,11 @@ class ProjectConnection(Connection[ProjectEdge]):
 
 @strawberry.type
 class ArtifactConnection(Connection[ArtifactEdge]):
+    pass
+
+
+@strawberry.type
+class PersonConnection(Connection[PersonEdge]):
     pass
 
 
