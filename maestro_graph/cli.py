@@ -107,10 +107,8 @@ def serve(
 
 
 def serve_settings(settings: Settings, host: str, port: int, workers: int) -> None:
-    import uvicorn
-
     from maestro_graph.serve_lock import ServeLock
-    from maestro_graph.server import GracefulServer
+    from maestro_graph.serving import run_server
     from maestro_graph.store.open import embedded_server, uses_embedded
 
     with ServeLock(settings.data_dir):
@@ -126,14 +124,7 @@ def serve_settings(settings: Settings, host: str, port: int, workers: int) -> No
             server.start()
         try:
             console.print(f"Maestro on http://{host}:{port}  (GraphiQL at /graphql)")
-            config = uvicorn.Config(
-                "maestro_graph.api.app:create_app", factory=True, host=host, port=port,
-                workers=workers, log_level=settings.log_level,
-            )
-            if workers > 1:
-                uvicorn.run(config.app, factory=True, host=host, port=port, workers=workers, log_level=settings.log_level)
-            else:
-                GracefulServer(config).run()
+            run_server(settings, server, host, port, workers)
         finally:
             if server is not None:
                 server.stop()
