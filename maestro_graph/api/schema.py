@@ -175,11 +175,17 @@ class Mutation:
 
 
 def unexpected(error: GraphQLError) -> bool:
-    """A fault of ours (not a domain error, not a complaint about the query): mask it."""
+    """A fault of ours (not a domain error, not a complaint about the query): mask it.
+
+    An error with a path and no cause arose while executing (e.g. a null for a non-null field):
+    that is ours too, never a validation error of the client's.
+    """
     original = error.original_error
     while isinstance(original, GraphQLError) and original.original_error is not None:
         original = original.original_error
-    return original is not None and not isinstance(original, (MaestroError, GraphQLError))
+    if original is None:
+        return error.path is not None
+    return not isinstance(original, (MaestroError, GraphQLError))
 
 
 class MaskInternalErrors(MaskErrors):

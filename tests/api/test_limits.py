@@ -126,3 +126,13 @@ async def test_a_client_that_disconnects_cancels_the_work() -> None:
              "client": ("127.0.0.1", 5000)}
     await asyncio.wait_for(guard(scope, receive, send), 10)
     assert cancelled.is_set() and sent == []
+
+
+async def test_an_execution_fault_is_masked_as_internal_never_as_a_validation_error() -> None:
+    """A null for a non-null field arises while executing: INTERNAL, and its text is not shown."""
+    from graphql import GraphQLError
+
+    from maestro_graph.api.schema import unexpected
+
+    assert unexpected(GraphQLError("Cannot return null for non-nullable field Project.name.", path=["project", "name"]))
+    assert not unexpected(GraphQLError("Cannot query field 'colour' on type 'Project'."))
