@@ -100,3 +100,21 @@ async def test_operation_name_labels_stay_bounded(api: Api) -> None:
     finally:
         metrics._seen_operations.clear()
         metrics._seen_operations.update(seen)
+
+
+def test_rate_limits_key_by_principal_when_authenticated_else_by_client_ip() -> None:
+    from types import SimpleNamespace
+
+    from maestro_graph.api.ratelimit import RateLimiter, caller_key
+
+    def scope(ip: str, principal: object | None = None) -> dict:
+        return {"type": "http", "client": (ip, 1234), "state": {"principal": principal} if principal else {}}
+
+    ada, anon = SimpleNamespace(id="key:ada"), SimpleNamespace(id="anonymous")
+    assert caller_key(scope("10.0.0.1", ada)) == caller_key(scope("10.0.0.2", ada)) == "principal:key:ada"
+    assert caller_key(scope("10.0.0.1", anon)) == caller_key(scope("10.0.0.1")) == "ip:10.0.0.1"
+    now = [0.0]
+    limiter = RateLimiter(60, clock=lambda: now[0])  # 60 points a minute: one a second
+    assert limiter.take("ip:a", 60) == 0 and limiter.take("ip:a", 1) > 0 and limiter.take("ip:b", 1) == 0
+    now[0] = 1.0  # a second later one point has come back
+    assert limiter.take("ip:a", 1) == 0 and limiter.take("ip:a", 1) > 0
