@@ -61,7 +61,7 @@ async def test_production_turns_graphiql_and_introspection_off_and_protects_metr
     await load(store, [{"kind": "project", "id": "p:1", "name": "prod"}])
     async with served(store, env="production", metrics_token="m3trics") as api:
         page = await api.client.get("/graphql", headers={"Accept": "text/html"})
-        assert page.status_code != 200 or "graphiql" not in page.text.lower()
+        assert page.status_code == 404 and "graphiql" not in page.text.lower()
         body = (await api.client.post("/graphql", json={"query": "{ __schema { types { name } } }"})).json()
         assert body["data"] is None and "introspection" in body["errors"][0]["message"].lower()
         assert await gql(api.client, POINT) == {"project": {"name": "prod"}}
