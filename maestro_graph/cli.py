@@ -154,10 +154,8 @@ async def _check_production(settings: Settings) -> None:
 
 
 def serve_settings(settings: Settings, host: str, port: int, workers: int) -> None:
-    import uvicorn
-
     from maestro_graph.serve_lock import ServeLock
-    from maestro_graph.server import GracefulServer
+    from maestro_graph.serving import run_server
     from maestro_graph.store.open import embedded_server, uses_embedded
 
     check_port(host, port)  # before the banner, the lock and the store: a bad port changes nothing
@@ -177,14 +175,7 @@ def serve_settings(settings: Settings, host: str, port: int, workers: int) -> No
                 asyncio.run(_check_production(settings))
             check_port(host, port)  # again: the store took a moment to start
             console.print(f"Maestro on http://{host}:{port}  (GraphiQL at /graphql)")
-            config = uvicorn.Config(
-                "maestro_graph.api.app:create_app", factory=True, host=host, port=port,
-                workers=workers, log_level=settings.log_level,
-            )
-            if workers > 1:
-                uvicorn.run(config.app, factory=True, host=host, port=port, workers=workers, log_level=settings.log_level)
-            else:
-                GracefulServer(config).run()
+            run_server(settings, server, host, port, workers)
         finally:
             if server is not None:
                 server.stop()

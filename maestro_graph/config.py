@@ -49,7 +49,8 @@ class Settings(BaseSettings):
     )
     # Authentication (issue #14): API keys, JWT bearer tokens, anonymous reads, production posture.
     env: Literal["development", "production"] = Field(
-        "development", description="`production` refuses to start without authentication configured."
+        "development", description="`production` refuses to start without authentication configured, turns "
+        "GraphiQL and introspection off (unless asked) and protects /metrics."
     )
     anonymous_read: bool = Field(True, description="Callers without a credential may run queries (never mutations).")
     secret_key: SecretStr | None = Field(
@@ -77,3 +78,29 @@ class Settings(BaseSettings):
     @property
     def jwt_enabled(self) -> bool:
         return bool((self.jwt_secret and self.jwt_secret.get_secret_value()) or self.jwt_public_key_file)
+    # --- HTTP/GraphQL edge: serving, limits, abuse resistance, production posture ---
+    graphiql: bool | None = Field(None, description="Serve GraphiQL at GET /graphql (default: on, off in production).")
+    introspection: bool | None = Field(None, description="Answer introspection queries (default: on, off in production).")
+    metrics_token: SecretStr | None = Field(
+        None, description="Bearer token /metrics requires; in production /metrics is refused while it is unset."
+    )
+    access_log: bool = Field(False, description="Log every HTTP request (uvicorn's access log).")
+    keep_alive_s: int = Field(5, ge=1, le=300, description="Close an idle keep-alive connection, or one that has not "
+        "finished its request headers, after this many seconds.")
+    max_connections: int = Field(2048, ge=1, description="Concurrent connections and tasks per worker before 503.")
+    max_body_bytes: int = Field(1_048_576, ge=1, description="Largest request body accepted (413 above).")
+    max_response_bytes: int = Field(10_485_760, ge=1, description="Largest GraphQL response sent; a bigger one is refused.")
+    request_timeout_s: float = Field(10.0, gt=0, description="Time budget of one GraphQL request; the work is cancelled "
+        "after it (code TIMEOUT), and as soon as the client disconnects.")
+    max_query_hops: int = Field(4, ge=1, le=20, description="Most nested hops (root field, connections, node-valued "
+        "fields; not the Relay `edges`/`node` plumbing) a query may ask for.")
+    max_query_nodes: int = Field(50_000, ge=1, description="Most nodes a query may ask for, counted as GitHub's API "
+        "does: each connection's `first` multiplies what is below it.")
+    rate_limit_per_minute: float = Field(6000.0, ge=0, description="Cost points per minute per principal (per client "
+        "IP for anonymous callers), per worker; a request costs 1 + requested nodes / 100. 0 = no rate limit.")
+    bootstrap_on_start: bool = Field(True, description="Bootstrap the schema when the app starts; `maestro serve` "
+        "bootstraps once before forking workers and turns this off for them.")
+    prometheus_multiproc_dir: Path | None = Field(
+        None, validation_alias="PROMETHEUS_MULTIPROC_DIR",
+        description="Set by `maestro serve` (under the data dir) so /metrics aggregates every worker.",
+    )

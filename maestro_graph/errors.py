@@ -54,3 +54,9 @@ class ServerAlreadyRunning(MaestroError):
     """A second server was asked to serve a data directory that one already serves."""
 
     code = "ALREADY_RUNNING"
+
+
+class Timeout(MaestroError):
+    """The work took longer than its budget and was stopped."""
+
+    code = "TIMEOUT"

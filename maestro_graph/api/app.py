@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -51,10 +50,6 @@ async def healthz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "unavailable", "store": store.dialect}, status_code=503)
 
 
-async def metrics(request: Request) -> Response:
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
-
-
 def create_app(settings: Settings | None = None, *, store: GraphStore | None = None) -> Starlette:
     """`store` given: the app uses it and leaves closing it to the caller (tests, benchmarks)."""
     settings = settings or Settings()
@@ -65,21 +60,36 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
             app.state.store = InstrumentedStore.wrap(store)
             yield
             return
-        async with open_store(settings) as opened:
+        async with open_store(settings, bootstrap=settings.bootstrap_on_start) as opened:
             app.state.store = InstrumentedStore.wrap(opened)
             yield
 
     from maestro_graph.api.graphql import graphql_routes
     from maestro_graph.api.hooks import hook_routes
+    from maestro_graph.api.graphql import graphql_routes, schema_for
+    from maestro_graph.api.guard import GraphQLGuard
+    from maestro_graph.api.metrics import HttpMetrics, metrics
+    from maestro_graph.api.ratelimit import RateLimiter
+    from maestro_graph.api.schema import query_cost
 
     routes = [
         Route("/", root),
         Route("/healthz", healthz),
         Route("/metrics", metrics),
-        *graphql_routes(),
+        *graphql_routes(settings),
         *hook_routes(),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(AuthMiddleware)])
+    # Outermost first: metrics see every answer; auth names the principal the guard's rate limit bills.
+    middleware = [
+        Middleware(HttpMetrics, routes=routes),
+        Middleware(AuthMiddleware),
+        Middleware(
+            GraphQLGuard, cost=query_cost(schema_for(settings)), max_body_bytes=settings.max_body_bytes,
+            max_response_bytes=settings.max_response_bytes, timeout_s=settings.request_timeout_s,
+            rate_limiter=RateLimiter(settings.rate_limit_per_minute),
+        ),
+    ]
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.settings = settings
     app.state.authenticator = Authenticator(settings)
     return app

@@ -11,6 +11,7 @@ import json
 import re
 from typing import Any
 
+import strawberry
 from graphql import GraphQLError
 from pydantic import SecretStr
 from starlette.requests import Request
@@ -23,7 +24,8 @@ from strawberry.types import ExecutionResult
 
 from maestro_graph.api.context import Context, build_context
 from maestro_graph.api.graphiql_assets import offline_ide_html, static_route
-from maestro_graph.api.schema import schema
+from maestro_graph.api.schema import build_schema
+from maestro_graph.config import Settings
 from maestro_graph.errors import MaestroError
 
 EXAMPLE_QUERIES = """# Maestro Graph: a few questions to start from.
@@ -68,6 +70,8 @@ def _format_error(error: GraphQLError) -> dict[str, Any]:
     if isinstance(original, MaestroError):
         formatted["message"] = original.message
         formatted["extensions"] = {"code": original.code, "field": original.field}
+    elif error.extensions and "code" in error.extensions:  # e.g. INTERNAL set by MaskInternalErrors
+        formatted["extensions"] = {"code": error.extensions["code"]}
     elif original is not None and not isinstance(original, GraphQLError):
         formatted["message"] = "internal error"  # logged with its traceback by MaestroSchema
         formatted["extensions"] = {"code": "INTERNAL"}
@@ -108,6 +112,19 @@ class MaestroGraphQL(GraphQL):
         return HTMLResponse(html.replace("Strawberry GraphiQL", "Maestro Graph · GraphiQL"))
 
 
-def graphql_routes() -> list[BaseRoute]:
-    view = MaestroGraphQL(schema, graphql_ide="graphiql", allow_queries_via_get=False)
+def schema_for(settings: Settings) -> strawberry.Schema:
+    """The schema with the settings' limits; introspection off in production unless asked."""
+    production = settings.env == "production"
+    introspection = settings.introspection if settings.introspection is not None else not production
+    return build_schema(
+        introspection=introspection, max_hops=settings.max_query_hops, max_nodes=settings.max_query_nodes,
+        default_first=settings.default_page_size, max_first=settings.max_page_size,
+    )
+
+
+def graphql_routes(settings: Settings) -> list[BaseRoute]:
+    """GraphiQL follows the settings too (off in production unless asked)."""
+    graphiql = settings.graphiql if settings.graphiql is not None else settings.env != "production"
+    schema = schema_for(settings)
+    view = MaestroGraphQL(schema, graphql_ide="graphiql" if graphiql else None, allow_queries_via_get=False)
     return [Route("/graphql", view, methods=["GET", "POST"]), static_route()]

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, TypeVar
 
 import strawberry
 from graphql import GraphQLError
 from strawberry.schema.config import StrawberryConfig
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import MaskErrors
 from strawberry.types import Info
 
-from maestro_graph.api.queries.process import ProcessQuery
-from maestro_graph.api.auth import CanAdmin, CanEdit, WriteAccess
-from maestro_graph.api.mutations.keys import KeysMutation
-from maestro_graph.api.queries.keys import KeysQuery
 from maestro_graph.api.argument_guard import ArgumentGuard
+from maestro_graph.api.auth import CanAdmin, CanEdit, WriteAccess
+from maestro_graph.api.documents import DocumentGate, parse_cached
 from maestro_graph.api.fresh_loaders import FreshLoadersAfterMutations
+from maestro_graph.api.metrics import OperationMetrics
+from maestro_graph.api.mutations.keys import KeysMutation
 from maestro_graph.api.queries.analytics import AnalyticsQuery
+from maestro_graph.api.queries.keys import KeysQuery
+from maestro_graph.api.queries.process import ProcessQuery
 from maestro_graph.api.selection import selects
 from maestro_graph.api.types.common import (
     SCALARS, ArtifactType, Connection, Edge, EpochMillis, ErrorCode, MutationError,
@@ -35,9 +38,6 @@ from maestro_graph.service import reads, writes
 
 log = logging.getLogger("maestro.api")
 T = TypeVar("T")
-# A Relay hop costs three levels (field, edges, node): 15 allows four hops, e.g. project → team →
-# their projects → artifacts. Depth does not bound size; a cost limit belongs to the security work.
-MAX_QUERY_DEPTH = 15
 
 
 @strawberry.type(description="A search hit: the artifact, its text score and its usage impact.")
@@ -196,38 +196,78 @@ class Mutation(KeysMutation):
         return DeletedProject(id=strawberry.ID(deleted)) if isinstance(deleted, str) else deleted
 
 
+def unexpected(error: GraphQLError) -> bool:
+    """A fault of ours (not a domain error, not a complaint about the query): mask it.
+
+    An error with a path and no cause arose while executing (e.g. a null for a non-null field):
+    that is ours too, never a validation error of the client's.
+    """
+    original = error.original_error
+    while isinstance(original, GraphQLError) and original.original_error is not None:
+        original = original.original_error
+    if original is None:
+        return error.path is not None
+    return not isinstance(original, (MaestroError, GraphQLError))
+
+
+class MaskInternalErrors(MaskErrors):
+    """Strawberry's MaskErrors, with the masked error labelled INTERNAL, never as a validation error."""
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        masked = super().anonymise_error(error)
+        masked.extensions = {"code": "INTERNAL"}
+        return masked
+
+
 class MaestroSchema(strawberry.Schema):
     """Logs only the errors that are ours: a client's mistake is answered, not logged as a fault."""
 
+    gate: DocumentGate
+
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        operation = getattr(execution_context, "operation_name", None) or "anonymous"
         for error in errors:
-            original = error.original_error
-            while isinstance(original, GraphQLError) and original.original_error is not None:
-                original = original.original_error
-            if original is None or isinstance(original, (MaestroError, GraphQLError)):
-                log.debug("client error: %s", error.message)
+            if unexpected(error):
+                log.error("unexpected error in operation %s at %s", operation, error.path, exc_info=error.original_error)
             else:
-                log.error("unexpected error at %s", error.path, exc_info=original)
+                log.debug("client error in operation %s: %s", operation, error.message)
 
 
-def build_schema() -> strawberry.Schema:
-    return MaestroSchema(
+@functools.lru_cache(maxsize=8)
+def build_schema(*, introspection: bool = True, max_hops: int = 4, max_nodes: int = 50_000,
+                 default_first: int = 20, max_first: int = 100) -> strawberry.Schema:
+    """One schema per distinct limit settings (cached: building one takes a while)."""
+    gate = DocumentGate(introspection=introspection, max_hops=max_hops, max_nodes=max_nodes,
+                        default_first=default_first, max_first=max_first)
+    built = MaestroSchema(
         config=StrawberryConfig(scalar_map=SCALARS),
         query=Query,
         mutation=Mutation,
-        # factories, so that every request gets fresh extension instances
-        extensions=[
-            lambda: QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH),
-            lambda: MaxTokensLimiter(max_token_count=5000),
-            lambda: MaxAliasesLimiter(max_alias_count=30),
-            WriteAccess,
-            ArgumentGuard,
-            FreshLoadersAfterMutations,
-        ],
+        # factories, so that every request gets fresh extension instances; the caches are the gate's
+        extensions=[gate.extension, WriteAccess, ArgumentGuard, FreshLoadersAfterMutations, OperationMetrics,
+                    lambda: MaskInternalErrors(should_mask_error=unexpected, error_message="internal error")],
     )
+    built.gate = gate
+    return built
 
 
 schema = build_schema()
+
+
+def query_cost(built: strawberry.Schema) -> Callable[[str, str | None, dict[str, Any] | None], float]:
+    """Rate-limit points of a request to `built`, from the cached document (1 when it will not run)."""
+    gate: DocumentGate = built.gate  # type: ignore[attr-defined]
+
+    def cost(query: str, operation_name: str | None, variables: dict[str, Any] | None) -> float:
+        document = parse_cached(query)
+        if isinstance(document, GraphQLError):
+            return 1.0
+        shape = gate.shape(built._schema, document, operation_name, variables)
+        if shape is None or gate.limit_errors(shape):
+            return 1.0  # refused before it runs: it costs the server next to nothing
+        return shape.cost
+
+    return cost
 
 
 def sdl() -> str:

@@ -91,10 +91,10 @@ async def test_a_domain_error_in_a_query_carries_its_code_and_field(api: Api) ->
 
 
 def hops(n: int) -> str:
-    """project → team → projects → team ... n hops deep, Relay style (three levels a hop)."""
+    """project → team → projects → team ... n hops in all (the root field is the first), Relay style."""
     fields = ["team", "projects"] * n
     inner = "id"
-    for name in reversed(fields[:n]):
+    for name in reversed(fields[:n - 1]):
         inner = f"{name} {{ edges {{ node {{ {inner} }} }} }}"
     return f'{{ project(id: "p:1") {{ {inner} }} }}'
 
@@ -103,6 +103,9 @@ async def test_a_four_hop_traversal_is_within_the_depth_limit(api: Api) -> None:
     await load(api.store, [{"kind": "project", "id": "p:1", "name": "deep"}])
     body = await post(api.client, hops(4))
     assert "errors" not in body and body["data"]["project"]["team"]["edges"] == []
+    documented = ('{ project(id: "p:1") { team { edges { node { projects { edges { node {'
+                  ' artifacts { edges { node { name } } } } } } } } } } }')
+    assert "errors" not in await post(api.client, documented)
 
 
 @pytest.mark.parametrize(("query", "says"), [

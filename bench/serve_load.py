@@ -1,0 +1,163 @@
+"""GraphQL serving under load: `maestro serve --workers 2` against a bare Starlette JSON app.
+
+Needs `wrk` (Debian: `apt-get install -y wrk`). Both servers run on 127.0.0.1 with uvloop +
+httptools, 2 workers, no access log; each case is a short wrk run (default 10 s, 32 connections).
+Cases: a point read, a filtered list page, a 2-hop nested read (project → team → their projects).
+Prints one JSON object: requests/s, p50/p99 per case, each case's ratio to the bare app.
+
+    python bench/serve_load.py [--seconds 10] [--connections 32] [--projects 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+
+async def _hello(request: Any) -> JSONResponse:
+    return JSONResponse({"data": {"project": {"id": "p:1", "name": "bare"}}})
+
+
+bare_app = Starlette(routes=[Route("/", _hello, methods=["GET", "POST"])])
+
+CASES = {
+    "point_read": '{ project(id: "p:7") { id name problemClass complexityScore status } }',
+    "filtered_page": '{ projects(where: {problemClass: {eq: CLASSIFICATION}, complexityScore: {gte: 5}}, first: 20)'
+                     ' { edges { node { id name complexityScore } } } }',
+    "nested_2_hops": '{ project(id: "p:7") { team(first: 10) { edges { node { name projects(first: 5)'
+                     ' { edges { node { name status } } } } } } } }',
+}
+CLASSES = ["classification", "regression", "nlp", "vision", "timeseries"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_ready(url: str, proc: subprocess.Popen[bytes], timeout_s: float = 60) -> None:
+    import httpx
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"server exited with {proc.returncode}")
+        try:
+            if httpx.get(url, timeout=1).status_code < 500:
+                return
+        except httpx.TransportError:
+            time.sleep(0.2)
+    raise SystemExit(f"server at {url} not ready in {timeout_s} s")
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def seed(path: Path, projects: int) -> None:
+    lines = []
+    for i in range(projects):
+        lines.append({"kind": "project", "id": f"p:{i}", "name": f"project-{i}", "problemClass": CLASSES[i % 5],
+                      "complexityScore": 1 + i % 10, "status": "completed"})
+    for u in range(projects // 4):
+        lines.append({"kind": "person", "id": f"u:{u}", "name": f"person-{u}", "role": "ml_engineer"})
+    for i in range(projects):
+        for k in range(4):
+            lines.append({"kind": "membership", "person": f"u:{(i * 3 + k * 7) % (projects // 4)}", "project": f"p:{i}"})
+    path.write_text("".join(json.dumps(r) + "\n" for r in lines))
+
+
+def wrk(url: str, body: str | None, seconds: int, connections: int, workdir: Path) -> dict[str, float]:
+    script = workdir / "post.lua"
+    if body is not None:
+        script.write_text('wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
+                          f"wrk.body = {json.dumps(json.dumps({'query': body}))}\n")
+    args = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    if body is not None:
+        args[1:1] = ["-s", str(script)]
+    out = subprocess.run(args, capture_output=True, text=True, timeout=seconds + 60).stdout
+
+    def latency_ms(label: str) -> float:
+        match = re.search(rf"^\s*{label}\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        if not match:
+            return float("nan")
+        value, unit = float(match.group(1)), match.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    return {"requests_per_s": float(rps.group(1)) if rps else 0.0, "p50_ms": latency_ms("50%"),
+            "p99_ms": latency_ms("99%"), "non_2xx": int(errors.group(1)) if errors else 0}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--projects", type=int, default=2000)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("bench/serve_load.py needs wrk: apt-get install -y wrk")
+    bin_dir = Path(sys.executable).parent
+    result: dict[str, Any] = {"inputs": vars(args) | {"workers": 2}}
+    with tempfile.TemporaryDirectory(prefix="maestro-load-") as tmp:
+        work = Path(tmp)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("MAESTRO_")}
+        env |= {"MAESTRO_DATA_DIR": str(work / "data"), "MAESTRO_RATE_LIMIT_PER_MINUTE": "0"}
+        seed(work / "seed.jsonl", args.projects)
+        subprocess.run([str(bin_dir / "maestro"), "import", str(work / "seed.jsonl")], env=env, check=True,
+                       capture_output=True, timeout=300)
+
+        port = free_port()
+        bare = subprocess.Popen([str(bin_dir / "uvicorn"), "--app-dir", str(Path(__file__).parent), "serve_load:bare_app",
+                                 "--port", str(port), "--workers", "2", "--loop", "uvloop", "--http", "httptools",
+                                 "--no-access-log", "--log-level", "warning"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            wait_ready(f"http://127.0.0.1:{port}/", bare)
+            result["bare_starlette"] = wrk(f"http://127.0.0.1:{port}/", None, args.seconds, args.connections, work)
+        finally:
+            stop(bare)
+
+        port = free_port()
+        served = subprocess.Popen([str(bin_dir / "maestro"), "serve", "--port", str(port), "--workers", "2"], env=env,
+                                  cwd=work, stdout=subprocess.DEVNULL, stderr=(work / "serve.err").open("wb"))
+        try:
+            wait_ready(f"http://127.0.0.1:{port}/healthz", served)
+            bare_rps = result["bare_starlette"]["requests_per_s"] or float("nan")
+            for name, query in CASES.items():
+                figures = wrk(f"http://127.0.0.1:{port}/graphql", query, args.seconds, args.connections, work)
+                figures["ratio_to_bare"] = round(figures["requests_per_s"] / bare_rps, 4)
+                result[name] = figures
+        finally:
+            stop(served)
+    result["machine"] = {"cpu_count": os.cpu_count(), "load_average_1m": round(os.getloadavg()[0], 2),
+                         "python": platform.python_version(), "platform": platform.platform()}
+    json.dump(result, sys.stdout, indent=2)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,116 @@
+"""Prometheus metrics: HTTP by route and status, GraphQL by operation name, and `/metrics`.
+
+Labels stay bounded: routes are the app's own path templates (anything else is `unmatched`), and
+operation names are the client's only while they look like names and while fewer than
+`MAX_OPERATION_NAMES` distinct ones have been seen by this process (then `other`).
+
+With several workers each process writes its samples to files under `PROMETHEUS_MULTIPROC_DIR`
+(set by `maestro serve`) and `/metrics` aggregates them, so every scrape sees all workers.
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+import time
+from collections.abc import Iterator, Sequence
+
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.multiprocess import MultiProcessCollector
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Match
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from strawberry.extensions import SchemaExtension
+
+from maestro_graph.config import Settings
+
+MAX_OPERATION_NAMES = 200
+NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+
+HTTP_SECONDS = Histogram("maestro_http_request_seconds", "HTTP requests by route, method and status",
+                         ["route", "method", "status"], buckets=BUCKETS)
+GRAPHQL_SECONDS = Histogram("maestro_graphql_operation_seconds", "GraphQL operations by name and outcome",
+                            ["operation", "outcome"], buckets=BUCKETS)
+GRAPHQL_ERRORS = Counter("maestro_graphql_errors", "GraphQL errors by operation name and code", ["operation", "code"])
+
+_seen_operations: set[str] = set()
+
+
+def operation_label(name: str | None) -> str:
+    if not name:
+        return "anonymous"
+    if name in _seen_operations:
+        return name
+    if NAME.fullmatch(name) and len(_seen_operations) < MAX_OPERATION_NAMES:
+        _seen_operations.add(name)
+        return name
+    return "other"
+
+
+class OperationMetrics(SchemaExtension):
+    def on_operation(self) -> Iterator[None]:
+        start = time.perf_counter()
+        yield
+        context = self.execution_context
+        label = operation_label(context.operation_name)
+        result = context.result
+        errors = (getattr(result, "errors", None) or context.pre_execution_errors or [])
+        for error in errors:
+            code = (error.extensions or {}).get("code") or getattr(getattr(error, "original_error", None), "code", None)
+            GRAPHQL_ERRORS.labels(label, str(code or "GRAPHQL_VALIDATION_FAILED")).inc()
+        GRAPHQL_SECONDS.labels(label, "error" if errors else "ok").observe(time.perf_counter() - start)
+
+
+class HttpMetrics:
+    """Times every HTTP request under its route template and status."""
+
+    def __init__(self, app: ASGIApp, routes: Sequence[BaseRoute]) -> None:
+        self.app = app
+        self.routes = routes
+
+    def route(self, scope: Scope) -> str:
+        for route in self.routes:
+            match, _ = route.matches(scope)
+            if match is Match.FULL:
+                return getattr(route, "path", "unmatched")
+        return "unmatched"
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        status = 500
+
+        async def send_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_status)
+        finally:
+            HTTP_SECONDS.labels(self.route(scope), scope["method"], str(status)).observe(time.perf_counter() - start)
+
+
+def metrics_allowed(request: Request, settings: Settings) -> bool:
+    """Open in development unless a token is set; in production only with the token."""
+    token = settings.metrics_token.get_secret_value() if settings.metrics_token else ""
+    if not token:
+        return settings.env != "production"
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(given.encode(), token.encode())
+
+
+async def metrics(request: Request) -> Response:
+    settings: Settings = request.app.state.settings
+    if not metrics_allowed(request, settings):
+        return JSONResponse({"error": "metrics need `Authorization: Bearer <MAESTRO_METRICS_TOKEN>`"}, status_code=401)
+    if settings.prometheus_multiproc_dir is not None:
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry, path=str(settings.prometheus_multiproc_dir))
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
