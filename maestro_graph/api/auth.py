@@ -127,7 +127,9 @@ class AuthMiddleware:
         self.graphql_path = graphql_path
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["path"] != self.graphql_path:
+            # Only GraphQL takes API keys and tokens: /metrics checks its own bearer token, webhooks
+            # their signature, and /, /healthz and the GraphiQL assets are public.
             await self.app(scope, receive, send)
             return
         conn = HTTPConnection(scope)

@@ -44,12 +44,15 @@ async def test_a_body_over_the_size_limit_is_refused_unread(store: GraphStore) -
 async def test_a_caller_over_its_rate_limit_gets_429_with_retry_after(store: GraphStore) -> None:
     await load(store, [{"kind": "project", "id": "p:1", "name": "limited"}])
     async with served(store, rate_limit_per_minute=60) as api:  # one point a second, 60 in the bucket
-        # a 100-project page costs 1 + 100/100 = 2 points: 30 of them drain the bucket
+        # a 100-project page costs 1 + 100/100 = 2 points: 30 of them drain the bucket (the test app's
+        # own warm-up request took 1 point, so 29 pass)
         answers = [await api.client.post("/graphql", json={"query": "{ projects(first: 100) { totalCount } }"})
                    for _ in range(31)]
-        assert [a.status_code for a in answers[:30]] == [200] * 30
-        refused = answers[30]
-        assert refused.status_code == 429
+        statuses = [a.status_code for a in answers]
+        assert 429 in statuses  # the bucket refills one point a second, so the first refusal is #30 or #31
+        first_refused = statuses.index(429)
+        assert first_refused >= 29 and statuses[:first_refused] == [200] * first_refused
+        refused = answers[first_refused]
         assert refused.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
         assert int(refused.headers["retry-after"]) >= 1
         # another client (another IP) still has its own budget

@@ -6,18 +6,15 @@ Every refused query is refused before it reaches the store (counted by the instr
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
 
-from maestro_graph.api.app import create_app
 from maestro_graph.api.guard import GraphQLGuard
 from maestro_graph.api.ratelimit import RateLimiter
 from maestro_graph.config import Settings
 from maestro_graph.store.port import GraphStore
-from tests.api.conftest import Api, gql, gql_error, load, post
+from tests.api.conftest import Api, gql, gql_error, load, post, serve
 
 ATTACK = ('{ projects(first: 100) { edges { node { team { edges { node { projects { edges { node {'
           ' artifacts { edges { node { usedBy { edges { node { id } } } } } } } } } } } } } } }')
@@ -30,13 +27,7 @@ def fragment_bomb(levels: int) -> str:
     return '{ project(id: "p:1") { ...F0 } } ' + " ".join(parts)
 
 
-@asynccontextmanager
-async def served(store: GraphStore, **overrides: Any) -> AsyncIterator[Api]:
-    app = create_app(Settings(_env_file=None, **overrides), store=store)  # type: ignore[call-arg]
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            yield Api(app, client)
+served = serve  # the test app with one key per role; keyword arguments override settings
 
 
 async def test_a_fragment_bomb_is_refused_without_expanding_it(api: Api) -> None:
