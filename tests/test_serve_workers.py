@@ -24,7 +24,7 @@ def metric_total(text: str, name: str, **labels: str) -> float:
 
 def test_three_workers_start_on_a_fresh_data_dir_and_share_metrics(tmp_path: Path) -> None:
     data, port = tmp_path / "fresh-data", free_port()
-    env = {**cli_env(data), "MAESTRO_KEEP_ALIVE_S": "1"}
+    env = {**cli_env(data), "MAESTRO_KEEP_ALIVE_S": "1", "MAESTRO_ADMIN_TOKEN": "workers-test"}
     err_path = tmp_path / "serve.err"
     with (tmp_path / "serve.out").open("wb") as out, err_path.open("wb") as err:
         proc = subprocess.Popen([str(MAESTRO), "serve", "--port", str(port), "--workers", "3"], env=env, cwd=tmp_path,
@@ -40,7 +40,8 @@ def test_three_workers_start_on_a_fresh_data_dir_and_share_metrics(tmp_path: Pat
 
             base = f"http://127.0.0.1:{port}"
             created = httpx.post(f"{base}/graphql", json={"query": 'mutation { createProject(input: {id: "p:1", '
-                                 'name: "forked"}) { ... on Project { id } } }'}, timeout=10).json()
+                                 'name: "forked"}) { ... on Project { id } } }'}, timeout=10,
+                                 headers={"Authorization": "Bearer workers-test"}).json()
             assert created == {"data": {"createProject": {"id": "p:1"}}}
             for _ in range(30):  # new connections: the kernel spreads them over the workers
                 read = httpx.post(f"{base}/graphql", json={"query": '{ project(id: "p:1") { name } }'}, timeout=10)

@@ -98,7 +98,8 @@ def test_graphiql_renders_in_a_headless_browser_with_no_network(tmp_path: Path) 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = {"MAESTRO_DATA_DIR": str(tmp_path / "data"), "MAESTRO_PORT": str(port), "PATH": "/usr/bin:/bin"}
+    env = {"MAESTRO_DATA_DIR": str(tmp_path / "data"), "MAESTRO_PORT": str(port), "PATH": "/usr/bin:/bin",
+           "MAESTRO_ACCESS_LOG": "true"}  # the test reads the query's arrival from the access log
     log = tmp_path / "serve.log"
     with log.open("wb") as out:
         server = subprocess.Popen([sys.executable, "-m", "maestro_graph.cli", "serve"], env=env, cwd=tmp_path,
