@@ -46,7 +46,7 @@ def _progress() -> Progress:
     )
 
 
-async def import_with_progress(settings: Settings, path: Path) -> None:
+async def import_with_progress(settings: Settings, path: Path, *, embed: bool = True) -> None:
     from maestro_graph.ingest.jsonl import check_references, parse_lines, write_plan
     from maestro_graph.store.open import open_store
 
@@ -58,6 +58,10 @@ async def import_with_progress(settings: Settings, path: Path) -> None:
             task = bar.add_task(f"importing {path.name}", total=plan.count())
             report = await write_plan(store, plan, batch_size=settings.batch_size, progress=lambda n: bar.advance(task, n))
         totals = (await store.read("graph_counts"))[0]
+        if embed:
+            from maestro_graph.commands.embed import embed_with_progress
+
+            await embed_with_progress(store, settings)
     table = Table(title=f"{path.name}: {plan.lines} lines", caption=f"graph now holds {totals['nodes']} nodes, {totals['edges']} edges")
     table.add_column("statement")
     table.add_column("created", justify="right")
@@ -68,9 +72,12 @@ async def import_with_progress(settings: Settings, path: Path) -> None:
 
 
 @app.command("import")
-def import_(file: Path = typer.Argument(..., exists=True, dir_okay=False, help="JSONL file to import")) -> None:
+def import_(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="JSONL file to import"),
+    embed: bool = typer.Option(True, "--embed/--no-embed", help="embed new or changed texts after importing"),
+) -> None:
     """Import a JSONL file (validated whole before anything is written; idempotent)."""
-    _run(lambda: import_with_progress(Settings(), file))
+    _run(lambda: import_with_progress(Settings(), file, embed=embed))
 
 
 @app.command("export")
@@ -158,6 +165,11 @@ def demo(
         except MaestroError as exc:
             console.print(f"[red]error:[/red] {exc.message}", highlight=False)
             raise typer.Exit(1) from None
+
+
+from maestro_graph.commands.embed import embed as _embed_command  # noqa: E402 - registered beside the others
+
+app.command("embed")(_embed_command)
 
 
 @app.command("export-schema")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from starlette.requests import Request
 
+from maestro_graph.api.embedding import EmbeddingRuntime
 from maestro_graph.api.loaders import Loaders
 from maestro_graph.config import Settings
 from maestro_graph.store.port import GraphStore
@@ -18,6 +19,7 @@ class Context:
     settings: Settings
     loaders: Loaders
     is_admin: bool
+    embedding: EmbeddingRuntime | None = None  # encoder, background worker, similarity caches
 
 
 def is_admin(request: Request, settings: Settings) -> bool:
@@ -32,4 +34,5 @@ def is_admin(request: Request, settings: Settings) -> bool:
 def build_context(request: Request) -> Context:
     store: GraphStore = request.app.state.store
     settings: Settings = request.app.state.settings
-    return Context(store=store, settings=settings, loaders=Loaders(store, settings), is_admin=is_admin(request, settings))
+    return Context(store=store, settings=settings, loaders=Loaders(store, settings), is_admin=is_admin(request, settings),
+                   embedding=getattr(request.app.state, "embedding", None))

@@ -28,6 +28,10 @@ USED = frozenset({
     "project_predictions", "project_team", "projects_by_id", "projects_page", "record_metric",
     "register_artifact", "schema", "search_artifacts", "search_artifacts_browse",
     "set_project_embeddings", "update_project", "vector_search",
+    # embeddings and similarity (maestro_graph/embed, maestro_graph/similarity)
+    "artifact_count", "artifact_neighbours_ann", "artifact_neighbours_exact", "embedding_state_artifacts",
+    "embedding_state_projects", "project_neighbours_ann", "project_neighbours_exact", "project_semantic_scores",
+    "search_artifacts_by_ids", "set_artifact_embeddings", "similarity_projects",
 })
 
 

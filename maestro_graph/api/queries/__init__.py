@@ -1,0 +1,1 @@
+"""Query fields grouped by topic; `schema.Query` inherits each group."""

@@ -1,0 +1,1 @@
+"""`maestro` sub-commands grouped by topic, registered in `cli.py`."""
