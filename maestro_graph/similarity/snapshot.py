@@ -53,19 +53,21 @@ class LexicalIndex:
         self.matrix = None if self.empty else self.vectorizer.fit_transform(texts)
         self.terms = None if self.empty else self.vectorizer.get_feature_names_out()
 
-    def query(self, text: str) -> Any:
-        """A dense array of cosine scores, one per document (all zero when nothing is indexed)."""
+    def vectorize(self, text: str) -> Any:
+        """The query's TF-IDF row (None when nothing is indexed); compute once, use for scores and terms."""
+        return None if self.empty else self.vectorizer.transform([text])
+
+    def query(self, q: Any) -> Any:
+        """A dense array of cosine scores, one per document (empty when nothing is indexed)."""
         import numpy as np
 
-        if self.empty or self.matrix is None:
-            return np.zeros(0)
-        q = self.vectorizer.transform([text])
+        if q is None or self.matrix is None:
+            return np.zeros(0 if self.matrix is None else self.matrix.shape[0])
         return (self.matrix @ q.T).toarray().ravel()
 
-    def matching_terms(self, text: str, row: int, limit: int = 3) -> list[str]:
-        if self.empty or self.matrix is None:
+    def matching_terms(self, q: Any, row: int, limit: int = 3) -> list[str]:
+        if q is None or self.matrix is None:
             return []
-        q = self.vectorizer.transform([text])
         both = self.matrix[row].multiply(q).tocoo()
         ranked = sorted(zip(both.data, both.col), reverse=True)[:limit]
         return [str(self.terms[c]) for _, c in ranked]
@@ -148,10 +150,14 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
 class SnapshotCache:
     """One snapshot per graph, rebuilt when the graph's generation moved or `ttl_s` passed."""
 
-    def __init__(self, ttl_s: float = 30.0) -> None:
+    def __init__(self, ttl_s: float = 30.0, fusion_ttl_s: float = 600.0) -> None:
         self.ttl_s = ttl_s
+        self.fusion_ttl_s = fusion_ttl_s
         self.generations: dict[str, int] = defaultdict(int)
         self._snapshots: dict[str, Snapshot] = {}
+        # Learned weights outlive snapshots: learning costs ~100 store calls, and a few writes do
+        # not change which kind of evidence predicts reuse. Relearned at most every fusion_ttl_s.
+        self.fusions: dict[str, tuple[Any, float]] = {}
 
     def changed(self, graph: str) -> None:
         """Called after any write to `graph` made through this process."""
@@ -165,5 +171,8 @@ class SnapshotCache:
             rows = await store.read("similarity_projects")
             # TF-IDF over a large graph takes seconds: built in a thread, the event loop keeps serving
             snap = await asyncio.to_thread(Snapshot.build, rows, generation)
+            kept = self.fusions.get(graph)
+            if kept is not None and time.monotonic() - kept[1] < self.fusion_ttl_s:
+                snap.fusion = kept[0]
             self._snapshots[graph] = snap
         return snap
