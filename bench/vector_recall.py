@@ -40,8 +40,8 @@ async def measure(server: Any, n: int, queries: int, efs: list[int], clusters: i
         g = root._db.select_graph(f"recall_{ef}")
         await g.query("CREATE VECTOR INDEX FOR (n:P) ON (n.v) OPTIONS {dimension: 384, similarityFunction: 'cosine', "
                       f"M: 16, efConstruction: 200, efRuntime: {int(ef)}}}")
-        for start in range(0, n, 1000):
-            rows = [{"i": start + j, "v": data[start + j].tolist()} for j in range(min(1000, n - start))]
+        for start in range(0, n, 200):  # small batches: each HNSW insert is costly, and the client times out at 5 s
+            rows = [{"i": start + j, "v": data[start + j].tolist()} for j in range(min(200, n - start))]
             await g.query("UNWIND $rows AS r CREATE (:P {i: r.i, v: vecf32(r.v)})", {"rows": rows})
         hits, times = [], []
         for q in range(queries):

@@ -1,3 +1,4 @@
-// How many artifacts have a vector: decides exact or indexed nearest-neighbour search.
-MATCH (a:Artifact) WHERE a.embedding IS NOT NULL
+// How many artifacts there are (a label count, constant time): decides exact or indexed
+// nearest-neighbour search in searchArtifacts.
+MATCH (a:Artifact)
 RETURN count(a) AS n

@@ -32,8 +32,8 @@ async def hybrid_search(
     if fulltext:
         found = (await store.read("search_artifacts", {**filters, "text": fulltext, "skip": 0, "limit": TEXT_CANDIDATES}))[0]
         text_rows = found["page"]
-    total_vectors = int((await store.read("artifact_count"))[0]["n"])
-    near = await artifact_neighbours(store, sim, query, SEMANTIC_CANDIDATES, total_vectors) if total_vectors else {}
+    artifacts = int((await store.read("artifact_count"))[0]["n"])
+    near = await artifact_neighbours(store, sim, query, SEMANTIC_CANDIDATES, artifacts) if artifacts else {}
     near = {i: s for i, s in near.items() if s >= min_similarity}
     text_rank = _dense_ranks({r["node"]["id"]: float(r["score"] or 0.0) for r in text_rows})
     extra = [i for i in near if i not in text_rank]

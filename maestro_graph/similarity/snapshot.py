@@ -49,9 +49,15 @@ class LexicalIndex:
 
         self.vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english", token_pattern=TOKEN.pattern,
                                           lowercase=True, min_df=1)
-        self.empty = not any(t.strip() for t in texts)
-        self.matrix = None if self.empty else self.vectorizer.fit_transform(texts)
-        self.terms = None if self.empty else self.vectorizer.get_feature_names_out()
+        self.size = len(texts)
+        self.matrix: Any = None
+        self.terms: Any = None
+        try:
+            self.matrix = self.vectorizer.fit_transform(texts)
+            self.terms = self.vectorizer.get_feature_names_out()
+        except ValueError:  # no documents, or nothing but stop words: no lexical evidence
+            pass
+        self.empty = self.matrix is None
 
     def vectorize(self, text: str) -> Any:
         """The query's TF-IDF row (None when nothing is indexed); compute once, use for scores and terms."""
@@ -62,7 +68,7 @@ class LexicalIndex:
         import numpy as np
 
         if q is None or self.matrix is None:
-            return np.zeros(0 if self.matrix is None else self.matrix.shape[0])
+            return np.zeros(self.size)
         return (self.matrix @ q.T).toarray().ravel()
 
     def matching_terms(self, q: Any, row: int, limit: int = 3) -> list[str]:

@@ -205,3 +205,18 @@ async def test_no_read_ever_returns_a_vector(graph: Api) -> None:
         assert rows, name
         assert "embedding" not in json.dumps(rows).replace("embeddingModel", "").replace("embeddingTextHash", "").replace(
             "hasEmbedding", ""), name
+
+
+async def test_the_vector_index_path_agrees_with_exact_search_on_a_small_graph(graph: Api, encoder: Encoder) -> None:
+    from maestro_graph.similarity.service import Similarity, similar_projects
+
+    exact = await similar_projects(graph.store, Similarity(encoder), project_id="p:fraud", spec=None, k=3)
+    indexed = await similar_projects(graph.store, Similarity(encoder, exact_max_nodes=0), project_id="p:fraud",
+                                     spec=None, k=3)
+    assert [h.id for h in indexed] == [h.id for h in exact]
+    assert [h.semantic for h in indexed] == pytest.approx([h.semantic for h in exact], abs=1e-4)
+
+
+async def test_a_spec_on_an_empty_graph_finds_nothing_and_fails_nothing(api: Api) -> None:
+    data = await gql(api.client, SIMILAR, spec={"description": "the of and"}, k=5)
+    assert data["similarProjects"]["edges"] == []
