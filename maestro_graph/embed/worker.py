@@ -43,6 +43,11 @@ class EmbeddingWorker:
         except asyncio.QueueFull:
             self.behind.add(graph)
 
+    @property
+    def idle(self) -> bool:
+        """True when nothing submitted is waiting or being embedded."""
+        return self._idle.is_set()
+
     async def drained(self) -> None:
         """Wait until everything submitted so far is embedded (tests, `maestro` commands)."""
         await self._idle.wait()

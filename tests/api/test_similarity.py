@@ -172,7 +172,7 @@ async def test_a_mutation_returns_before_its_text_is_embedded_and_the_worker_cat
                                     'description: "finds fraud"}) { ... on Project { id } } }')
     read = await gql(api.client, '{ artifact(id: "a:399") { id name } }')
     assert created["createProject"]["id"] == "p:new" and read["artifact"]["name"] == "artifact 399"
-    assert not worker._idle.is_set(), "reads were answered while 400 texts were still being embedded"
+    assert not worker.idle, "reads were answered while 400 texts were still being embedded"
     await worker.drained()
     state = await api.store.read("embedding_state_projects", {"ids": ["p:new"]})
     assert state[0]["hasEmbedding"] and state[0]["embeddingModel"] == encoder.name
