@@ -76,7 +76,7 @@ def _progress() -> Progress:
     )
 
 
-async def import_with_progress(settings: Settings, path: Path) -> None:
+async def import_with_progress(settings: Settings, path: Path, *, embed: bool = True) -> None:
     from maestro_graph.ingest.jsonl import check_references, parse_lines, write_plan
     from maestro_graph.store.open import open_store
 
@@ -88,6 +88,10 @@ async def import_with_progress(settings: Settings, path: Path) -> None:
             task = bar.add_task(f"importing {path.name}", total=plan.count())
             report = await write_plan(store, plan, batch_size=settings.batch_size, progress=lambda n: bar.advance(task, n))
         totals = (await store.read("graph_counts"))[0]
+        if embed:
+            from maestro_graph.commands.embed import embed_with_progress
+
+            await embed_with_progress(store, settings)
     # The same unit as the progress bar: records written (a line may add a derived CREATED edge).
     table = Table(title=f"{path.name}: {plan.count()} records from {plan.lines} lines",
                   caption=f"graph now holds {totals['nodes']} nodes, {totals['edges']} edges")
@@ -100,14 +104,18 @@ async def import_with_progress(settings: Settings, path: Path) -> None:
 
 
 @app.command("import")
-def import_(file: Path = typer.Argument(..., help="JSONL file to import"), data_dir: Path = DATA_DIR) -> None:
+def import_(
+    file: Path = typer.Argument(..., help="JSONL file to import"),
+    embed: bool = typer.Option(True, "--embed/--no-embed", help="embed new or changed texts after importing"),
+    data_dir: Path = DATA_DIR,
+) -> None:
     """Import a JSONL file (validated whole before anything is written; idempotent, so a re-run finishes it)."""
     try:
         check_readable(file)
         settings = load_settings(data_dir=data_dir)
     except MaestroError as exc:
         raise _fail(exc) from None
-    _run(lambda: import_with_progress(settings, file))
+    _run(lambda: import_with_progress(settings, file, embed=embed))
 
 
 @app.command("export")
@@ -224,6 +232,11 @@ def demo(
             serve_settings(settings, settings.host, settings.port, 1)
         except MaestroError as exc:
             raise _fail(exc) from None
+
+
+from maestro_graph.commands.embed import embed as _embed_command  # noqa: E402 - registered beside the others
+
+app.command("embed")(_embed_command)
 
 
 @app.command("export-schema")

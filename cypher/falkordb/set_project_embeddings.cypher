@@ -1,5 +1,6 @@
-// Store project embeddings as float32 vectors (what the vector index reads).
+// Store project vectors as float32 (what the vector index reads), with the model and text hash
+// that made them, so unchanged text is never re-embedded and a model change re-embeds.
 UNWIND $rows AS r
-MATCH (p:Project {id: r.id})
-SET p.embedding = vecf32(r.vector)
-RETURN count(p) AS updated
+MATCH (n:Project {id: r.id})
+SET n.embedding = vecf32(r.vector), n.embeddingModel = r.model, n.embeddingTextHash = r.hash
+RETURN count(n) AS updated

@@ -1,5 +1,6 @@
-// Store project embeddings as float32 vectors (what the vector index reads).
+// Store project vectors (what the vector index reads), with the model and text hash that made them.
 UNWIND $rows AS r
-MATCH (p:Project {id: r.id})
-CALL db.create.setNodeVectorProperty(p, 'embedding', r.vector)
-RETURN count(p) AS updated
+MATCH (n:Project {id: r.id})
+CALL db.create.setNodeVectorProperty(n, 'embedding', r.vector)
+SET n.embeddingModel = r.model, n.embeddingTextHash = r.hash
+RETURN count(n) AS updated

@@ -56,13 +56,17 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        from maestro_graph.api.embedding import embedding_runtime
+
         if store is not None:
             app.state.store = InstrumentedStore.wrap(store)
-            yield
+            async with embedding_runtime(app.state.store, settings) as app.state.embedding:
+                yield
             return
         async with open_store(settings, bootstrap=settings.bootstrap_on_start) as opened:
             app.state.store = InstrumentedStore.wrap(opened)
-            yield
+            async with embedding_runtime(app.state.store, settings) as app.state.embedding:
+                yield
 
     from maestro_graph.api.graphql import graphql_routes
     from maestro_graph.api.hooks import hook_routes

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from starlette.requests import Request
 
 from maestro_graph.api.auth import Authenticator
+from maestro_graph.api.embedding import EmbeddingRuntime
 from maestro_graph.api.loaders import Loaders
 from maestro_graph.config import Settings
 from maestro_graph.principal import ANONYMOUS, Principal, Role
@@ -20,6 +21,7 @@ class Context:
     loaders: Loaders
     principal: Principal
     authenticator: Authenticator
+    embedding: EmbeddingRuntime | None = None  # encoder, background worker, similarity caches
 
     @property
     def is_admin(self) -> bool:
@@ -32,4 +34,5 @@ def build_context(request: Request) -> Context:
     settings: Settings = request.app.state.settings
     principal = getattr(request.state, "principal", ANONYMOUS)
     return Context(store=store, settings=settings, loaders=Loaders(store, settings), principal=principal,
-                   authenticator=request.app.state.authenticator)
+                   authenticator=request.app.state.authenticator,
+                   embedding=getattr(request.app.state, "embedding", None))

@@ -33,19 +33,23 @@ from maestro_graph.api.types.inputs import (
 from maestro_graph.api.types.nodes import (
     Artifact, ArtifactConnection, ArtifactEdge, Metric, Person, Project, ProjectConnection, ProjectEdge,
 )
+from maestro_graph.api.queries.similarity import SimilarityQuery, similarity_of
 from maestro_graph.errors import MaestroError
 from maestro_graph.service import reads, writes
+from maestro_graph.similarity.search import hybrid_search
 
 log = logging.getLogger("maestro.api")
 T = TypeVar("T")
 
 
-@strawberry.type(description="A search hit: the artifact, its text score and its usage impact.")
+@strawberry.type(description="A search hit: the artifact, its fused rank score, its usage impact and why it matched.")
 class ArtifactSearchEdge(Edge):
     node: Artifact
     score: float
     impact_score: float | None
     usage_count: int
+    reasons: list[str] = strawberry.field(default_factory=list, description='e.g. "matching terms: fraud", '
+                                          '"similar meaning (0.41)"')
 
 
 @strawberry.type
@@ -64,6 +68,13 @@ MetricResult = Annotated[Metric | MutationError, strawberry.union("MetricResult"
 DeleteProjectResult = Annotated[DeletedProject | MutationError, strawberry.union("DeleteProjectResult")]
 
 
+def _changed(info: Info, label: str | None = None, node: Any = None) -> None:
+    """After a successful write: similarity caches are stale; a node's text may need a vector."""
+    runtime = info.context.embedding
+    if runtime is not None and not isinstance(node, MutationError):
+        runtime.changed(info.context.store.graph, label, node["id"] if isinstance(node, dict) and label else None)
+
+
 async def _result(call: Awaitable[T]) -> T | MutationError:
     """Domain errors become a typed result; anything else propagates and is masked."""
     try:
@@ -73,7 +84,7 @@ async def _result(call: Awaitable[T]) -> T | MutationError:
 
 
 @strawberry.type
-class Query(ProcessQuery, KeysQuery, AnalyticsQuery):
+class Query(ProcessQuery, KeysQuery, AnalyticsQuery, SimilarityQuery):
     @strawberry.field
     async def project(self, info: Info, id: strawberry.ID) -> Project | None:
         node = await info.context.loaders.node("Project").load(str(id))
@@ -113,19 +124,26 @@ class Query(ProcessQuery, KeysQuery, AnalyticsQuery):
         node = await info.context.loaders.node("Person").load(str(id))
         return Person.from_node(node) if node else None
 
-    @strawberry.field(description="Full-text search over artifact names, descriptions and tags, with filters.")
+    @strawberry.field(description="Hybrid search over artifacts: full-text and embedding hits fused by rank, with "
+                                  "filters; each hit says why it matched. Without a query: filters only, best impact first.")
     async def search_artifacts(
         self, info: Info, query: str | None = None, type: ArtifactType | None = None,  # type: ignore[valid-type]
         tags: list[str] | None = None, min_impact_score: float | None = None,
         first: int | None = None, after: str | None = None,
     ) -> ArtifactSearchConnection:
-        page = await reads.search_artifacts(
-            info.context.store, query, type.value if type else None, tags or [], min_impact_score,
-            info.context.loaders.page_args(first, after),
-        )
+        args = info.context.loaders.page_args(first, after)
+        if query and query.strip():
+            page = await hybrid_search(
+                info.context.store, similarity_of(info), query, type.value if type else None, tags or [],
+                min_impact_score, args, min_similarity=info.context.settings.search_min_similarity,
+            )
+        else:
+            page = await reads.search_artifacts(
+                info.context.store, query, type.value if type else None, tags or [], min_impact_score, args,
+            )
         return ArtifactSearchConnection.of(page, lambda c, r: ArtifactSearchEdge(
             offset=c, node=Artifact.from_node(r["node"]), score=float(r["score"] or 0.0),
-            impact_score=r["impact"], usage_count=int(r["uses"])))
+            impact_score=r["impact"], usage_count=int(r["uses"]), reasons=r.get("reasons", [])))
 
 
 @strawberry.type
@@ -135,11 +153,13 @@ class Mutation(KeysMutation):
         data = input_dict(input, skip=("id",))
         node = await _result(writes.create_project(info.context.store, data, str(input.id) if input.id else None,
                                                    by=info.context.principal.id))
+        _changed(info, "Project", node)
         return Project.from_node(node) if isinstance(node, dict) else node
 
     @strawberry.mutation(permission_classes=[CanEdit])
     async def update_project(self, info: Info, id: strawberry.ID, input: UpdateProjectInput) -> ProjectResult:
         node = await _result(writes.update_project(info.context.store, str(id), input_dict(input), by=info.context.principal.id))
+        _changed(info, "Project", node)
         return Project.from_node(node) if isinstance(node, dict) else node
 
     @strawberry.mutation(description="Record what happened; the project becomes completed (unless cancelled).",
@@ -148,12 +168,14 @@ class Mutation(KeysMutation):
         outcome = input_dict(input, skip=("completed_at",))
         node = await _result(writes.record_outcome(info.context.store, str(project_id), outcome, input.completed_at,
                                                    by=info.context.principal.id))
+        _changed(info)
         return Project.from_node(node) if isinstance(node, dict) else node
 
     @strawberry.mutation(description="A new name+version is a new node, linked NEW_VERSION_OF the previous version.",
                          permission_classes=[CanEdit])
     async def register_artifact(self, info: Info, input: RegisterArtifactInput) -> ArtifactResult:
         node = await _result(writes.register_artifact(info.context.store, input_dict(input), by=info.context.principal.id))
+        _changed(info, "Artifact", node)
         return Artifact.from_node(node) if isinstance(node, dict) else node
 
     @strawberry.mutation(description="Add a person to a project's team (a new person needs a name).",
@@ -164,6 +186,7 @@ class Mutation(KeysMutation):
     ) -> ProjectResult:
         node = await _result(writes.add_team_member(info.context.store, str(project_id), str(person_id), role, name,
                                                     by=info.context.principal.id))
+        _changed(info, None, node)
         return Project.from_node(node) if isinstance(node, dict) else node
 
     @strawberry.mutation(description="Record that a project used an artifact; idempotent per project+artifact+context.",
@@ -174,6 +197,7 @@ class Mutation(KeysMutation):
     ) -> ProjectResult:
         node = await _result(writes.log_artifact_usage(info.context.store, str(project_id), str(artifact_id), context, impact,
                                                        by=info.context.principal.id))
+        _changed(info, None, node)
         return Project.from_node(node) if isinstance(node, dict) else node
 
     @strawberry.mutation(description="Record one metric point; an existing (project, type, at) point is a CONFLICT "
@@ -193,6 +217,7 @@ class Mutation(KeysMutation):
     async def delete_project(self, info: Info, id: strawberry.ID) -> DeleteProjectResult:
         deleted = await _result(writes.delete_project(info.context.store, str(id), is_admin=info.context.is_admin,
                                                       by=info.context.principal.id))
+        _changed(info, None, deleted)
         return DeletedProject(id=strawberry.ID(deleted)) if isinstance(deleted, str) else deleted
 
 

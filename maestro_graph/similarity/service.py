@@ -1,0 +1,182 @@
+"""`similarProjects` and the semantic half of `searchArtifacts`: candidates, scores, reasons.
+
+Candidates come from each kind of evidence (top TF-IDF matches, nearest vectors, projects that
+share artifacts, people or tags); every candidate is then scored on all three, fused
+(`fusion.py`) and explained. Vectors never leave the store: the statements compare them there
+and return ids and similarities.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from maestro_graph import model as m
+from maestro_graph.embed.encoder import Encoder, EncoderUnavailable
+from maestro_graph.embed.texts import node_text
+from maestro_graph.errors import InvalidInput, NotFound
+from maestro_graph.similarity import fusion
+from maestro_graph.similarity.snapshot import ProjectFacts, Snapshot, SnapshotCache
+from maestro_graph.store.port import GraphStore
+
+MAX_K = 100
+LEARN_QUERIES = 60
+
+
+@dataclass
+class Similarity:
+    """What the similarity service keeps between calls: the encoder and the per-graph snapshots."""
+
+    encoder: Encoder | None
+    cache: SnapshotCache = field(default_factory=SnapshotCache)
+    exact_max_nodes: int = 20_000
+
+    async def encode(self, text: str) -> list[float] | None:
+        """The text's vector, or None when no model is available (semantic evidence then drops out)."""
+        if self.encoder is None:
+            return None
+        try:
+            return (await asyncio.to_thread(self.encoder.encode, [text]))[0]
+        except EncoderUnavailable:
+            return None
+
+
+@dataclass
+class Scored:
+    id: str
+    score: float
+    semantic: float
+    lexical: float
+    graph: float
+    reasons: list[str]
+
+
+def spec_facts(spec: Mapping[str, Any]) -> ProjectFacts:
+    """An unsaved project, validated like a stored one (unknown keys are the caller's mistake)."""
+    name = m.check_text(spec.get("name"), "spec.name", required=False) or ""
+    description = m.check_text(spec.get("description"), "spec.description", max_len=m.MAX_TEXT, required=False) or ""
+    problem_class = m.check_enum(spec.get("problemClass") or "other", m.ProblemClass, "spec.problemClass")
+    tags = m.check_tags(spec.get("tags"))
+    if spec.get("complexityScore") is not None:
+        m.check_number(spec["complexityScore"], "spec.complexityScore", lo=1, hi=10, integer=True)
+    if not (name or description or tags):
+        raise InvalidInput("a spec needs a name, a description or tags", "spec")
+    node = {"name": name, "description": description, "problemClass": problem_class, "tags": tags}
+    return ProjectFacts(id="", name=name, problem_class=problem_class, tags=frozenset(t.lower() for t in tags),
+                        artifacts={}, people=frozenset(), text=node_text("Project", node))
+
+
+def _neighbours_statement(sim: Similarity, snap: Snapshot) -> str:
+    return "project_neighbours_exact" if len(snap) <= sim.exact_max_nodes else "project_neighbours_ann"
+
+
+async def components(
+    store: GraphStore, sim: Similarity, snap: Snapshot, query: ProjectFacts, *, stored_id: str | None,
+    vector: list[float] | None, pool: int, exclude: str | None,
+) -> dict[int, tuple[float, float, float]]:
+    """Candidate rows of the snapshot -> (semantic, lexical, graph), each in [0, 1]."""
+    lexical = snap.lexical.query(snap.lexical.vectorize(query.text))
+    hits = lexical.nonzero()[0]  # numpy: a Python sort over every project costs ~0.1 s at 100k
+    lex_rows = [int(i) for i in hits[(-lexical[hits]).argsort(kind="stable")[:pool]]]
+    semantic: dict[int, float] = {}
+    has_vector = stored_id is not None or vector is not None
+    if has_vector:
+        params = {"id": stored_id, "vector": vector, "k": pool}
+        for row in await store.read(_neighbours_statement(sim, snap), params):
+            if row["id"] in snap.row:
+                semantic[snap.row[row["id"]]] = max(0.0, float(row["similarity"]))
+    graph_rows = sorted(snap.graph_neighbours(query), key=lambda i: -snap.graph_score(query, snap.projects[i]))[:pool]
+    rows = (set(lex_rows) | set(semantic) | set(graph_rows)) - {snap.row.get(exclude or "", -1)}
+    missing = [snap.projects[i].id for i in rows if i not in semantic]
+    if has_vector and missing:
+        params = {"id": stored_id, "vector": vector, "ids": missing}
+        for row in await store.read("project_semantic_scores", params):
+            semantic[snap.row[row["id"]]] = max(0.0, float(row["similarity"]))
+    return {i: (semantic.get(i, 0.0), float(lexical[i]), snap.graph_score(query, snap.projects[i])) for i in rows}
+
+
+def reasons(snap: Snapshot, query: ProjectFacts, row: int, semantic: float, q_terms: Any) -> list[str]:
+    other = snap.projects[row]
+    out = []
+    if query.problem_class == other.problem_class and query.problem_class != "other":
+        out.append("same problem class")
+    shared = sorted(other.artifacts[a] for a in query.artifacts.keys() & other.artifacts.keys())
+    if shared:
+        out.append(f"shares {len(shared)} artifact{'s' if len(shared) > 1 else ''}: {', '.join(shared[:3])}")
+    terms = snap.lexical.matching_terms(q_terms, row)
+    if terms:
+        out.append(f"matching terms: {', '.join(terms)}")
+    people = len(query.people & other.people)
+    if people:
+        out.append(f"{people} {'person' if people == 1 else 'people'} in common")
+    tags = sorted(query.tags & other.tags)
+    if tags:
+        out.append(f"shared tags: {', '.join(tags[:3])}")
+    if semantic >= 0.5:
+        out.append("similar description")
+    return out
+
+
+async def weights(store: GraphStore, sim: Similarity, snap: Snapshot) -> fusion.Weights:
+    """The snapshot's fusion weights, learned once per snapshot (see fusion.py)."""
+    if snap.fusion is None:
+        teachers = [p for p in snap.projects if p.artifacts]
+        step = max(1, len(teachers) // LEARN_QUERIES)
+        judged = []
+        for p in teachers[::step][:LEARN_QUERIES]:
+            cold = ProjectFacts(p.id, p.name, p.problem_class, p.tags, {}, frozenset(), p.text)
+            comps = await components(store, sim, snap, cold, stored_id=p.id, vector=None, pool=50, exclude=p.id)
+            order = list(comps)
+            gains = [_jaccard(p.artifacts.keys(), snap.projects[i].artifacts.keys()) for i in order]
+            judged.append(fusion.Judged([comps[i] for i in order], gains))
+        snap.fusion = fusion.learn(judged)
+        sim.cache.fusions[store.graph] = (snap.fusion, time.monotonic())
+    return snap.fusion
+
+
+def _jaccard(a: Any, b: Any) -> float:
+    a, b = set(a), set(b)
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+async def similar_projects(
+    store: GraphStore, sim: Similarity, *, project_id: str | None, spec: Mapping[str, Any] | None, k: int,
+) -> list[Scored]:
+    """The k projects most like a stored project (never itself) or an unsaved spec, explained."""
+    if (project_id is None) == (spec is None):
+        raise InvalidInput("give exactly one of projectId and spec", "projectId")
+    if not 1 <= k <= MAX_K:
+        raise InvalidInput(f"k must be between 1 and {MAX_K}", "k")
+    snap = await sim.cache.get(store)
+    if project_id is not None:
+        if project_id not in snap.row:  # perhaps created since the snapshot: look again once
+            sim.cache.changed(store.graph)
+            snap = await sim.cache.get(store)
+        if project_id not in snap.row:
+            raise NotFound(f"no project {project_id}", "projectId")
+        query, vector, stored = snap.projects[snap.row[project_id]], None, project_id
+    else:
+        query = spec_facts(spec or {})
+        vector, stored = await sim.encode(query.text), None
+    comps = await components(store, sim, snap, query, stored_id=stored, vector=vector, pool=max(50, 5 * k),
+                             exclude=project_id)
+    w = await weights(store, sim, snap)
+    rows = list(comps)
+    scores = fusion.fused_scores(w, [comps[i] for i in rows])
+    ranked = sorted(zip(rows, scores), key=lambda rs: (-rs[1], snap.projects[rs[0]].id))[:k]
+    q_terms = snap.lexical.vectorize(query.text)
+    return [Scored(snap.projects[i].id, s, *comps[i], reasons=reasons(snap, query, i, comps[i][0], q_terms))
+            for i, s in ranked]
+
+
+async def artifact_neighbours(store: GraphStore, sim: Similarity, text: str, k: int, total: int) -> dict[str, float]:
+    """Artifact id -> cosine similarity to `text`, for the `k` nearest (empty without a model)."""
+    vector = await sim.encode(text)
+    if vector is None:
+        return {}
+    statement = "artifact_neighbours_exact" if total <= sim.exact_max_nodes else "artifact_neighbours_ann"
+    rows = await store.read(statement, {"vector": vector, "k": k})
+    return {row["id"]: float(row["similarity"]) for row in rows}

