@@ -19,21 +19,17 @@ from gnn.data.features import FeatureSpace
 from gnn.data.snapshot import ProjectRecord, Snapshot
 from gnn.data.split import Split, time_split
 from gnn.models import intervals, recommend, success
+from gnn.predict import ServedModel
 
 Progress = Callable[[str], None]
 
 
 @dataclass
 class Trained:
-    """Everything training produced: fitted objects for serving, and the evaluation report."""
+    """Everything training produced: the served model and the evaluation report."""
 
-    features: FeatureSpace
-    catalogue: recommend.Catalogue | None
-    reranker: recommend.Reranker | None
-    success_model: Any | None
-    interval_models: dict[str, Any]
+    served: ServedModel
     report: dict[str, Any]
-    success_bins: list[dict[str, float]] = field(default_factory=list)
     learning_curve: list[dict[str, float]] = field(default_factory=list)
 
 
@@ -65,6 +61,15 @@ def _queries(snapshot: Snapshot, space: FeatureSpace, ids: list[str]) -> list[tu
 
 
 def train(snapshot: Snapshot, progress: Progress = lambda _: None) -> Trained:
+    """Train every task; one thread for the native libraries, whose OpenMP pools spin and slow
+    down many-fold on a shared machine while the models are small enough not to need them."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):
+        return _train(snapshot, progress)
+
+
+def _train(snapshot: Snapshot, progress: Progress) -> Trained:
     if len(snapshot.projects) < 5:
         from maestro_graph.errors import InvalidInput
 
@@ -89,8 +94,20 @@ def train(snapshot: Snapshot, progress: Progress = lambda _: None) -> Trained:
     interval_models = {t: m for t in ("durationDays", "costUsd")
                        if (m := _train_interval(snapshot, space, serving_space, split, report, t)) is not None}
     cat = catalogue(snapshot, serving_space, all_ids)
-    reranker = recommend.Reranker().fit(cat) if rec and cat.usage.any() else None
-    return Trained(serving_space, cat, reranker, success_model, interval_models, report, bins, curve)
+    method = report["tasks"]["recommendation"]["chosen"]
+    reranker = recommend.Reranker().fit(cat) if method == "reranker" else None
+    x_all = serving_space.transform(snapshot, snapshot.projects)
+    team_counts: dict[str, dict[int, int]] = {}
+    for p in snapshot.projects:
+        by_size = team_counts.setdefault(p.problem_class, {})
+        by_size[p.team_size] = by_size.get(p.team_size, 0) + 1
+    served = ServedModel(
+        features=serving_space, artifacts=snapshot.artifacts, catalogue=cat if rec else None, reranker=reranker,
+        recommend_method=method, success_model=success_model, success_bins=bins,
+        interval_models=interval_models, feature_means=x_all.mean(axis=0).tolist(), team_counts=team_counts,
+        project_ids=all_ids,
+    )
+    return Trained(served, report, curve)
 
 
 def _train_recommendation(snapshot: Snapshot, space: FeatureSpace, split: Split, report: dict[str, Any]) -> bool:
@@ -137,12 +154,12 @@ def _train_success(snapshot: Snapshot, space: FeatureSpace, final_space: Feature
 
 def _learning_curve(name: str, x: np.ndarray, y: np.ndarray, x_te: np.ndarray, y_te: np.ndarray) -> list[dict[str, float]]:
     out = []
-    for share in (0.25, 0.5, 0.75, 1.0):
+    for share in (1 / 3, 2 / 3, 1.0):
         n = max(8, int(len(y) * share))
         if len(set(y[:n].tolist())) < 2:
             continue
         model = success.candidates(n)[name].fit(x[:n], y[:n])
-        out.append({"n": n, **{k: v for k, v in success.score(y_te, model.predict_proba(x_te)[:, 1]).items()
+        out.append({"n": n, **{k: v for k, v in success.score(y_te, model.predict_proba(x_te)[:, 1], ci=False).items()
                                if k in ("auc", "logLoss", "brier")}})
     return out
 

@@ -67,7 +67,7 @@ class ConformalQuantileRegression:
         n_cal = max(3, len(y) // 4)
         fit_x, fit_y, cal_x, cal_y = x[:-n_cal], y[:-n_cal], x[-n_cal:], y[-n_cal:]  # rows in time order
         self.models = [
-            HistGradientBoostingRegressor(loss="quantile", quantile=q, max_iter=150, learning_rate=0.05,
+            HistGradientBoostingRegressor(loss="quantile", quantile=q, max_iter=60, learning_rate=0.1,
                                           max_depth=3, min_samples_leaf=8, random_state=0).fit(fit_x, fit_y)
             for q in QUANTILES
         ]

@@ -87,7 +87,7 @@ class Reranker:
             sig = cat.signals(cat.classes[i], cat.tags[i], cat.text[i], self_row=i)
             xs.append(_features(sig))
             ys.append(cat.usage[i])
-        self.model = HistGradientBoostingClassifier(max_iter=100, learning_rate=0.1, max_depth=4,
+        self.model = HistGradientBoostingClassifier(max_iter=50, learning_rate=0.1, max_depth=4,
                                                     random_state=0).fit(np.vstack(xs), np.concatenate(ys))
         return self
 
