@@ -172,5 +172,10 @@ def export_schema(output: Path = typer.Option(None, help="file to write (default
         typer.echo(text, nl=False)
 
 
+from maestro_graph.commands import learn as _learn  # noqa: E402 - registers train, evaluate
+
+_learn.register(app, _run, _progress)
+
+
 if __name__ == "__main__":
     app()

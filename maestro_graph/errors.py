@@ -42,3 +42,9 @@ class ServerAlreadyRunning(MaestroError):
     """A second server was asked to serve a data directory that one already serves."""
 
     code = "ALREADY_RUNNING"
+
+
+class NoModel(MaestroError):
+    """The question needs a trained model (or a task it could not learn): run `maestro train`."""
+
+    code = "NO_MODEL"

@@ -12,6 +12,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.types import Info
 
+from maestro_graph.api.queries.learning import LearningQuery
 from maestro_graph.api.types.common import (
     SCALARS, ArtifactType, Connection, Edge, EpochMillis, ErrorCode, MutationError,
 )
@@ -65,7 +66,7 @@ async def _result(call: Awaitable[T]) -> T | MutationError:
 
 
 @strawberry.type
-class Query:
+class Query(LearningQuery):
     @strawberry.field
     async def project(self, info: Info, id: strawberry.ID) -> Project | None:
         node = await info.context.loaders.node("Project").load(str(id))
