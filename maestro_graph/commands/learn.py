@@ -30,7 +30,7 @@ def register(app: typer.Typer, run: Any, progress: Any) -> None:
 
             async with open_store(settings) as store:
                 with progress() as bar:
-                    task = bar.add_task("training", total=6)
+                    task = bar.add_task("training", total=7)
 
                     def step(name: str) -> None:
                         bar.update(task, description=f"training: {name}", advance=1)

@@ -28,7 +28,7 @@ USED = frozenset({
     "learn_usages", "save_prediction", "log_artifact_usage", "person_artifacts_created",
     "person_projects", "persons_by_id", "ping", "project_artifacts", "project_metrics",
     "project_predictions", "project_team", "projects_by_id", "projects_page", "record_metric",
-    "register_artifact", "schema", "search_artifacts", "search_artifacts_browse",
+    "register_artifact", "schema", "search_artifacts", "search_artifacts_browse", "set_artifact_impacts",
     "set_project_embeddings", "update_project", "vector_search",
 })
 

@@ -1,0 +1,1 @@
+"""Learning that is not the GNN: impact scores, team-size and outcome logic."""
