@@ -124,3 +124,52 @@ async def model_info(store: GraphStore, data_dir: Path) -> dict[str, Any]:
                              if ranged else math.nan),
     }
     return {**model.info, "backtest": backtest}
+
+
+@dataclass
+class PlanAdvice:
+    """Advice for a project that does not exist yet: team size, artifacts, predicted outcome."""
+
+    recommended_team_size: int | None
+    team_curve: list[dict[str, Any]]
+    artifacts: list[Recommended]
+    outcome: Outcome | None
+    note: str
+
+
+ASSOCIATIONAL = ("associational: predicted success of past projects like this one at each team size, "
+                 "not the effect of changing a team; points flagged extrapolated had fewer than 3 similar projects")
+
+
+async def plan_advice(
+    data_dir: Path, problem_class: str, complexity: float, team_size: int | None, description: str, tags: list[str],
+) -> PlanAdvice:
+    from gnn.data.snapshot import ProjectRecord
+    from maestro_graph.demo.signal import PROBLEM_CLASSES
+
+    if problem_class not in PROBLEM_CLASSES:
+        raise InvalidInput(f"problemClass must be one of {', '.join(PROBLEM_CLASSES)}", "problemClass")
+    if not 1 <= complexity <= 10:
+        raise InvalidInput("complexityScore must be between 1 and 10", "complexityScore")
+    if team_size is not None and not 1 <= team_size <= 100:
+        raise InvalidInput("teamSize must be between 1 and 100", "teamSize")
+    model = _require(data_dir)
+    served = model.served
+    project = ProjectRecord(id="(new project)", name="", description=description, tags=tags,
+                            problem_class=problem_class, complexity=complexity, status="planned",
+                            started_at=None, team_size=team_size or 0, metadata={})
+    artifacts = [Recommended(r.artifact_id, r.score, r.reasons) for r in served.recommend(project, 10)] \
+        if served.recommend_method else []
+    if not served.has_outcome_model():
+        return PlanAdvice(None, [], artifacts, None, "no outcome model: too few recorded outcomes")
+    curve = served.team_curve(project, [], {})
+    trusted = [pt for pt in curve if not pt["extrapolated"]] or curve
+    best = max(trusted, key=lambda pt: pt["successProbability"])["teamSize"]
+    project.team_size = team_size or best
+    x = served.row(project, [], {})
+    p = float(served.success(x)[0])
+    low, high = served.success_interval(p)
+    outcome = Outcome(p, low, high, served.quantiles("durationDays", x, problem_class),
+                      served.quantiles("costUsd", x, problem_class), model.version, int(time.time() * 1000),
+                      served.explain(x))
+    return PlanAdvice(best, curve, artifacts, outcome, ASSOCIATIONAL)

@@ -127,3 +127,25 @@ def test_serving_without_a_model_imports_no_ml_stack(tmp_path: Path) -> None:
         "assert not heavy, heavy\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+ADVICE = """query($in: RecommendationInput!) { recommendations(input: $in) {
+  recommendedTeamSize note teamSizeCurve { teamSize successProbability interval { low high } extrapolated }
+  artifacts { edges { node { name } score } } predictedOutcome { successProbability durationDays { p50 } } } }"""
+
+
+async def test_advice_for_a_planned_project_gives_a_team_curve_artifacts_and_an_outcome(small_org: SmallOrg) -> None:
+    spec = {"problemClass": "nlp", "complexityScore": 6, "description": "Summarise support tickets",
+            "tags": ["nlp", "support"]}
+    async with client(small_org.store, small_org.data_dir) as c:
+        body = await post(c, ADVICE, {"in": spec})
+        bad = await post(c, ADVICE, {"in": {**spec, "problemClass": "astrology"}})
+    advice = body["data"]["recommendations"]
+    curve = advice["teamSizeCurve"]
+    assert [pt["teamSize"] for pt in curve] == list(range(1, 13))
+    assert all(pt["interval"]["low"] <= pt["successProbability"] <= pt["interval"]["high"] for pt in curve)
+    best = max((pt for pt in curve if not pt["extrapolated"]), key=lambda pt: pt["successProbability"])
+    assert advice["recommendedTeamSize"] == best["teamSize"]
+    assert "associational" in advice["note"]
+    assert advice["artifacts"]["edges"] and advice["predictedOutcome"]["durationDays"]["p50"] > 0
+    assert bad["errors"][0]["extensions"]["code"] == "INVALID_INPUT"

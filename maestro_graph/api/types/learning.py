@@ -68,3 +68,30 @@ class ModelInfo:
     data_fingerprint: str
     tasks: list[TaskInfo]
     backtest: Backtest
+
+
+@strawberry.input(description="A project being planned: what is known before it starts.")
+class RecommendationInput:
+    problem_class: str
+    complexity_score: float
+    team_size: int | None = None
+    description: str = ""
+    tags: list[str] = strawberry.field(default_factory=list)
+
+
+@strawberry.type(description="Predicted success at one team size (associational), with its interval.")
+class TeamSizePoint:
+    team_size: int
+    success_probability: float
+    interval: Interval
+    similar_projects: int
+    extrapolated: bool
+
+
+@strawberry.type
+class Recommendations:
+    recommended_team_size: int | None
+    team_size_curve: list[TeamSizePoint]
+    note: str
+    artifacts: RecommendedArtifactConnection
+    predicted_outcome: OutcomePrediction | None
