@@ -144,14 +144,17 @@ def demo(
     serve_after: bool = typer.Option(True, "--serve/--no-serve", help="serve the API after loading"),
     seed: int = typer.Option(7, help="generator seed (same seed, same organisation)"),
     output: Path = typer.Option(Path("demo-org.jsonl"), help="where to write the generated JSONL"),
+    train_after: bool = typer.Option(True, "--train/--no-train", help="train the meta-model after loading"),
 ) -> None:
-    """Generate the demo organisation, import it, then serve the API."""
+    """Generate the demo organisation, import it, train the meta-model, then serve the API."""
     from maestro_graph.demo.generate import generate, write_jsonl
 
     settings = Settings()
     count = write_jsonl(generate(seed), output)
     console.print(f"generated {count} records (seed {seed}) into {output}")
     _run(lambda: import_with_progress(settings, output))
+    if train_after:
+        _learn.train_with_progress(settings, _run, _progress)
     if serve_after:
         try:
             serve_settings(settings, settings.host, settings.port, 1)

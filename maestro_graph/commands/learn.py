@@ -17,29 +17,32 @@ from maestro_graph.config import Settings
 from maestro_graph.errors import NotFound
 
 
+def train_with_progress(settings: Settings, run: Any, progress: Any) -> None:
+    """Train on the store of `settings` with a progress bar, then print the evaluation table."""
+    from maestro_graph.store.open import open_store
+
+    async def go() -> Path:
+        from gnn.pipeline import train_and_save
+
+        async with open_store(settings) as store:
+            with progress() as bar:
+                task = bar.add_task("training", total=7)
+
+                def step(name: str) -> None:
+                    bar.update(task, description=f"training: {name}", advance=1)
+
+                return await train_and_save(store, settings.data_dir, step)
+
+    path = run(go)
+    Console().print(f"model {path.name} written to {path}")
+    _print(_info(path.parent), as_json=False)
+
+
 def register(app: typer.Typer, run: Any, progress: Any) -> None:
     @app.command()
     def train() -> None:
         """Train the meta-model on the graph and write a new versioned model directory."""
-        from maestro_graph.store.open import open_store
-
-        settings = Settings()
-
-        async def go() -> Path:
-            from gnn.pipeline import train_and_save
-
-            async with open_store(settings) as store:
-                with progress() as bar:
-                    task = bar.add_task("training", total=7)
-
-                    def step(name: str) -> None:
-                        bar.update(task, description=f"training: {name}", advance=1)
-
-                    return await train_and_save(store, settings.data_dir, step)
-
-        path = run(go)
-        Console().print(f"model {path.name} written to {path}")
-        _print(_info(path.parent), as_json=False)
+        train_with_progress(Settings(), run, progress)
 
     @app.command()
     def evaluate(as_json: bool = typer.Option(False, "--json", help="print the evaluation as JSON")) -> None:
