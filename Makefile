@@ -36,6 +36,7 @@ bench: install
 	$(BIN)/python bench/import_speed.py
 	$(BIN)/python bench/graphql_overhead.py
 	$(BIN)/python bench/list_filters.py
+	$(BIN)/python bench/learning_quality.py
 
 schema: install
 	$(BIN)/maestro export-schema --output schema.graphql
