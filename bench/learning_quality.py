@@ -107,7 +107,7 @@ async def measure(server: harness.EmbeddedFalkorDB, seed: int, projects: int) ->
                     "target_margin": 0.02,
                     "all": {m: {k: v[k] for k in ("auc", "brier", "logLoss", "ece")} for m, v in succ.items()}},
         "intervals": coverage,
-        "note": "GNN not yet among the candidates; evaluation on the real public set is a later round",
+        "note": "the GNN is evaluated for success only and not served; evaluation on the real public set is a later round",
     }
 
 
