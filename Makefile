@@ -37,6 +37,7 @@ bench: install
 	$(BIN)/python bench/graphql_overhead.py
 	$(BIN)/python bench/list_filters.py
 	$(BIN)/python bench/ingest_speed.py --synthetic 3000
+	$(BIN)/python bench/learning_quality.py
 
 schema: install
 	$(BIN)/maestro export-schema --output schema.graphql

@@ -2,4 +2,6 @@
 UNWIND $ids AS aid
 MATCH (a:Artifact {id: aid})
 OPTIONAL MATCH (:Project)-[u:USED]->(a)
-RETURN aid AS id, count(u) AS usageCount, avg(u.impact) AS impactScore
+WITH aid, a, count(u) AS usageCount, avg(u.impact) AS recorded
+// The impact computed by `maestro train` (insight/impact.py) when there is one, else the mean recorded one.
+RETURN aid AS id, usageCount, coalesce(a.impactScore, recorded) AS impactScore

@@ -204,9 +204,10 @@ def demo(
     serve_after: bool = typer.Option(True, "--serve/--no-serve", help="serve the API after loading"),
     seed: int = typer.Option(7, help="generator seed (same seed, same organisation)"),
     output: Path = typer.Option(Path("demo-org.jsonl"), help="where to write the generated JSONL"),
+    train_after: bool = typer.Option(True, "--train/--no-train", help="train the meta-model after loading"),
     data_dir: Path = DATA_DIR,
 ) -> None:
-    """Generate the demo organisation, import it, create an editor key (printed), then serve the API."""
+    """Generate the demo organisation, import it, train the meta-model, create an editor key (printed), then serve."""
     from maestro_graph.demo.generate import generate, write_jsonl
 
     try:  # every check before generating anything
@@ -222,12 +223,14 @@ def demo(
     count = write_jsonl(generate(seed), output)
     console.print(f"generated {count} records (seed {seed}) into {output}")
     _run(lambda: import_with_progress(settings, output))
+    if train_after:
+        _learn.train_with_progress(settings, _run, _progress)
     key = _run(lambda: create_demo_key(settings))
     console.print("editor API key for this demo (GraphiQL's Headers tab is pre-filled with it):")
     typer.echo(key)
     if serve_after:
         os.environ["MAESTRO_GRAPHIQL_API_KEY"] = key  # the server's settings (every worker) read it from here
-        settings = Settings()
+        settings = load_settings(data_dir=data_dir)
         try:
             serve_settings(settings, settings.host, settings.port, 1)
         except MaestroError as exc:
@@ -261,6 +264,10 @@ from maestro_graph.commands import ingest as _ingest  # noqa: E402 - registers `
 _ingest.register(app)
 from maestro_graph.commands import keys as keys_commands  # noqa: E402 - needs `app` and `_run` above
 app.add_typer(keys_commands.app, name="keys")
+from maestro_graph.commands import learn as _learn  # noqa: E402 - registers train, evaluate
+
+_learn.register(app, _run, _progress)
+
 
 if __name__ == "__main__":
     app()

@@ -60,3 +60,9 @@ class Timeout(MaestroError):
     """The work took longer than its budget and was stopped."""
 
     code = "TIMEOUT"
+
+
+class NoModel(MaestroError):
+    """The question needs a trained model (or a task it could not learn): run `maestro train`."""
+
+    code = "NO_MODEL"

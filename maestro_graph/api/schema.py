@@ -21,6 +21,7 @@ from maestro_graph.api.metrics import OperationMetrics
 from maestro_graph.api.mutations.keys import KeysMutation
 from maestro_graph.api.queries.analytics import AnalyticsQuery
 from maestro_graph.api.queries.keys import KeysQuery
+from maestro_graph.api.queries.learning import LearningQuery
 from maestro_graph.api.queries.process import ProcessQuery
 from maestro_graph.api.selection import selects
 from maestro_graph.api.types.common import (
@@ -84,7 +85,7 @@ async def _result(call: Awaitable[T]) -> T | MutationError:
 
 
 @strawberry.type
-class Query(ProcessQuery, KeysQuery, AnalyticsQuery, SimilarityQuery):
+class Query(ProcessQuery, KeysQuery, AnalyticsQuery, SimilarityQuery, LearningQuery):
     @strawberry.field
     async def project(self, info: Info, id: strawberry.ID) -> Project | None:
         node = await info.context.loaders.node("Project").load(str(id))

@@ -9,7 +9,8 @@ import pytest
 
 from maestro_graph.store.statements import DIALECTS, USED, MissingStatement, Statements, cypher_root
 
-PACKAGE = Path(__file__).resolve().parents[2] / "maestro_graph"
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGES = (ROOT / "maestro_graph", ROOT / "gnn")  # gnn reads the graph through the port too
 # A statement name is a string literal that names a cypher file: collect them from the code.
 LITERAL = re.compile(r"""["']([a-z][a-z0-9_]+)["']""")
 
@@ -17,7 +18,7 @@ LITERAL = re.compile(r"""["']([a-z][a-z0-9_]+)["']""")
 def names_in_code() -> set[str]:
     files = {p.stem for p in cypher_root().rglob("*.cypher")}
     found: set[str] = set()
-    for path in PACKAGE.rglob("*.py"):
+    for path in (p for package in PACKAGES for p in package.rglob("*.py")):
         if path.name == "statements.py":  # the catalogue itself is not a use
             continue
         found |= {name for name in LITERAL.findall(path.read_text()) if name in files}

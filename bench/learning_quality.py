@@ -1,0 +1,123 @@
+"""Meta-model quality on the demo organisation, against the issue's targets (#17).
+
+    .venv/bin/python bench/learning_quality.py [--seed 7] [--projects 420]
+
+Generates the demo organisation, imports it into a private embedded FalkorDB, trains exactly as
+`maestro train` does (time-ordered project split), and prints one JSON object: each target with
+the measured figure and the baseline it is compared with. No pass/fail: the figures are reported
+as measured. Timings of recommendArtifacts / predictOutcome are not measured here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import harness  # noqa: E402
+
+from maestro_graph.demo.generate import generate  # noqa: E402
+from maestro_graph.demo.signal import CURSED_SCHEMA, GOLDEN_RULES, TEAM_SWEET_SPOT  # noqa: E402
+from maestro_graph.ingest.jsonl import import_lines  # noqa: E402
+from maestro_graph.store.falkordb import FalkorDBStore  # noqa: E402
+
+
+def _golden_ranks(served: Any, impacts: dict[str, Any]) -> dict[str, Any]:
+    """Rank of each golden artifact family among artifacts: by impact within its class's users,
+    and in recommendArtifacts for a cold-start project of its class."""
+    from gnn.data.snapshot import ProjectRecord
+
+    out = {}
+    names = {a.id: a.name for a in served.artifacts}
+    for rule in GOLDEN_RULES:
+        cls = rule.classes[0]
+        project = ProjectRecord(id="(bench)", name="", description="", tags=[cls], problem_class=cls,
+                                complexity=5.5, status="planned", started_at=None, team_size=4, metadata={})
+        ranked = [names[r.artifact_id] for r in served.recommend(project, 50)]
+        families = list(dict.fromkeys(ranked))
+        by_impact = sorted(impacts.values(), key=lambda i: -i.score)
+        impact_families = list(dict.fromkeys(names[i.artifact_id] for i in by_impact))
+        out[rule.name] = {
+            "class": cls,
+            "recommendRank": families.index(rule.name) + 1 if rule.name in families else None,
+            "impactRank": impact_families.index(rule.name) + 1 if rule.name in impact_families else None,
+        }
+    return out
+
+
+async def measure(server: harness.EmbeddedFalkorDB, seed: int, projects: int) -> dict[str, Any]:
+    from gnn.pipeline import save_impacts
+    from gnn.data.snapshot import read_snapshot
+    from gnn.train import finite, train
+
+    store = FalkorDBStore.connect(socket_path=str(server.socket_path), graph="bench", pool_size=4)
+    await store.bootstrap()
+    await import_lines(store, [json.dumps(r) for r in generate(seed, projects=projects)], batch_size=1000)
+    snapshot = await read_snapshot(store)
+    started = time.perf_counter()
+    trained = train(snapshot)
+    train_seconds = time.perf_counter() - started
+    impacts = await save_impacts(store, snapshot)
+    await store.close()
+    tasks = finite(trained.report)["tasks"]
+    served = trained.served
+
+    cursed = next(a.id for a in snapshot.artifacts
+                  if a.name == CURSED_SCHEMA.name and a.version == CURSED_SCHEMA.version)
+    c = impacts[cursed]
+    rec = tasks["recommendation"]["test"]
+    baselines = {m: v["ndcg@10"] for m, v in rec.items() if m != "reranker"}
+    best_baseline = max(baselines, key=baselines.get)
+    chosen = tasks["recommendation"]["chosen"]
+    succ = tasks.get("success", {}).get("test", {})
+    succ_chosen = tasks.get("success", {}).get("chosen")
+    sweet = {}
+    from gnn.data.snapshot import ProjectRecord
+
+    for cls, (low, high) in TEAM_SWEET_SPOT.items():
+        project = ProjectRecord(id="(bench)", name="", description="", tags=[cls], problem_class=cls,
+                                complexity=5.5, status="planned", started_at=None, team_size=4, metadata={})
+        curve = served.team_curve(project, [], {})
+        trusted = [pt for pt in curve if not pt["extrapolated"]] or curve
+        best = max(trusted, key=lambda pt: pt["successProbability"])["teamSize"]
+        sweet[cls] = {"planted": [low, high], "recommended": best, "inside": low <= best <= high}
+    coverage = {t: {"chosen": tasks[t]["chosen"], "overall": tasks[t]["test"][tasks[t]["chosen"]]["coverage"],
+                    "byClass": tasks[t]["test"][tasks[t]["chosen"]]["coverageByClass"]}
+                for t in ("durationDays", "costUsd") if tasks.get(t, {}).get("chosen")}
+    return {
+        "inputs": {"seed": seed, "projects": projects, "split": trained.report["split"]},
+        "train_seconds": round(train_seconds, 2),
+        "golden_artifacts": _golden_ranks(served, impacts),
+        "cursed_version": {"artifact": cursed, "impact": c.score, "interval": [c.low, c.high], "n": c.n,
+                           "raw": c.raw, "negative_and_excludes_zero": c.high < 0},
+        "team_size_sweet_spot": {"recovered": sum(v["inside"] for v in sweet.values()), "classes": len(sweet),
+                                 "byClass": sweet},
+        "recommendation": {"chosen": chosen, "ndcg@10": rec[chosen]["ndcg@10"], "ndcg@10Ci": rec[chosen]["ndcg@10Ci"],
+                           "best_baseline": best_baseline, "best_baseline_ndcg@10": baselines[best_baseline],
+                           "ratio_vs_best_baseline": rec[chosen]["ndcg@10"] / baselines[best_baseline],
+                           "target_ratio": 1.25, "all": {m: v["ndcg@10"] for m, v in rec.items()}},
+        "success": {"chosen": succ_chosen, "auc": succ.get(succ_chosen, {}).get("auc"),
+                    "gradient_boosting_auc": succ.get("gradient_boosting", {}).get("auc"),
+                    "auc_minus_gbm": (succ[succ_chosen]["auc"] - succ["gradient_boosting"]["auc"]) if succ_chosen else None,
+                    "target_margin": 0.02,
+                    "all": {m: {k: v[k] for k in ("auc", "brier", "logLoss", "ece")} for m, v in succ.items()}},
+        "intervals": coverage,
+        "note": "the GNN is evaluated for success only and not served; evaluation on the real public set is a later round",
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--projects", type=int, default=420)
+    args = parser.parse_args()
+    harness.run(lambda server: measure(server, args.seed, args.projects))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Reading the graph for learning: a snapshot, content features, project splits, HeteroData."""

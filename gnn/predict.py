@@ -1,0 +1,135 @@
+"""The served meta-model: what `maestro train` pickles and the API calls.
+
+Inference only (numpy and the fitted scikit-learn objects): no torch, no training code paths.
+Every answer is built from a `ProjectRecord` plus the project's artifacts and early metrics, so
+a stored project and a hypothetical one (`recommendations(input)`) go through the same code.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from gnn.data.features import FeatureSpace
+from gnn.data.snapshot import ArtifactRecord, ProjectRecord, Snapshot
+from gnn.models import recommend
+from gnn.models.metrics import wilson
+
+TEAM_SIZES = range(1, 13)
+MIN_SIMILAR = 3  # fewer training projects of the class at a team size: the point extrapolates
+
+
+@dataclass
+class Recommendation:
+    artifact_id: str
+    score: float
+    reasons: list[str]
+
+
+@dataclass
+class ServedModel:
+    features: FeatureSpace
+    artifacts: list[ArtifactRecord]
+    catalogue: recommend.Catalogue | None
+    reranker: recommend.Reranker | None
+    recommend_method: str | None
+    success_model: Any | None
+    success_bins: list[dict[str, float]]
+    interval_models: dict[str, Any]
+    feature_means: list[float]
+    team_counts: dict[str, dict[int, int]] = field(default_factory=dict)  # class -> team size -> projects
+    project_ids: list[str] = field(default_factory=list)  # catalogue rows
+
+    # -- inputs -------------------------------------------------------------------------------
+    def _snapshot(self, project: ProjectRecord, used: list[str], metrics: dict[str, float]) -> Snapshot:
+        return Snapshot([project], self.artifacts, [(project.id, a) for a in used], {}, [],
+                        {project.id: metrics} if metrics else {})
+
+    def row(self, project: ProjectRecord, used: list[str], metrics: dict[str, float]) -> np.ndarray:
+        return self.features.transform(self._snapshot(project, used, metrics), [project])
+
+    # -- recommendation -----------------------------------------------------------------------
+    def recommend(self, project: ProjectRecord, k: int, exclude: set[str] = frozenset()) -> list[Recommendation]:
+        cat = self.catalogue
+        if cat is None or self.recommend_method is None or not cat.usage.any():
+            return []
+        text = self.features.text.transform([project.id], [project.text])[0]
+        self_row = self.project_ids.index(project.id) if project.id in self.project_ids else None
+        sig = cat.signals(project.problem_class, project.tags, text, self_row=self_row)
+        scores = recommend.rank(self.recommend_method, sig, self.reranker)
+        top, _ = cat.neighbours(text, self_row)
+        out = []
+        for j in np.argsort(-scores, kind="stable"):
+            aid = cat.artifact_ids[j]
+            if aid in exclude:
+                continue
+            out.append(Recommendation(aid, float(scores[j]), self._reasons(project, j, sig[j], top)))
+            if len(out) == k:
+                break
+        return out
+
+    def _reasons(self, project: ProjectRecord, j: int, sig: np.ndarray, top: np.ndarray) -> list[str]:
+        cat = self.catalogue
+        assert cat is not None
+        users = [i for i in top if cat.usage[i, j]]
+        won = sum(1 for i in users if cat.success[i])
+        reasons = [f"{len(users)} of your {len(top)} most similar projects used it; {won} of them succeeded"]
+        reasons.append(f"used by {int(sig[1])} earlier {project.problem_class} projects ({int(sig[0])} in all)")
+        return reasons
+
+    # -- outcome ------------------------------------------------------------------------------
+    def has_outcome_model(self) -> bool:
+        return self.success_model is not None
+
+    def success(self, x: np.ndarray) -> np.ndarray:
+        assert self.success_model is not None
+        return self.success_model.predict_proba(x)[:, 1]
+
+    def success_interval(self, p: float) -> tuple[float, float]:
+        """80% Wilson interval around p, with n = the held-out projects of p's calibration bin:
+        how sure the evaluation lets us be about a probability of this size."""
+        if not self.success_bins:
+            return (0.0, 1.0)
+        b = min(self.success_bins, key=lambda b: abs(b["predicted"] - p))
+        low, high = wilson(p, int(b["n"]))
+        return (low, high)
+
+    def quantiles(self, target: str, x: np.ndarray, problem_class: str) -> tuple[float, float, float] | None:
+        model = self.interval_models.get(target)
+        if model is None:
+            return None
+        q = np.exp(model.predict(x, [problem_class])[0])
+        return (float(q[0]), float(q[1]), float(q[2]))
+
+    def explain(self, x: np.ndarray, names: list[str] | None = None, top: int = 3) -> list[str]:
+        """Top factors: how far p moves when one input is set to the training average."""
+        names = names or self.features.names()
+        base = float(self.success(x)[0])
+        effects = []
+        for i, name in enumerate(names):
+            if name.startswith(("text", "class=")) or name.endswith(":missing") or name == "log_team_size":
+                continue
+            if x[0, i] == self.feature_means[i]:
+                continue
+            probe = x.copy()
+            probe[0, i] = self.feature_means[i]
+            if name == "team_size":
+                probe[0, names.index("log_team_size")] = math.log1p(self.feature_means[i])
+            effects.append((base - float(self.success(probe)[0]), name, x[0, i]))
+        effects.sort(key=lambda e: -abs(e[0]))
+        return [f"{name} = {value:g}: {delta:+.2f} success probability vs an average project"
+                for delta, name, value in effects[:top]]
+
+    def team_curve(self, project: ProjectRecord, used: list[str], metrics: dict[str, float]) -> list[dict[str, Any]]:
+        points = []
+        for size in TEAM_SIZES:
+            project.team_size = size
+            p = float(self.success(self.row(project, used, metrics))[0])
+            low, high = self.success_interval(p)
+            seen = self.team_counts.get(project.problem_class, {}).get(size, 0)
+            points.append({"teamSize": size, "successProbability": p, "low": low, "high": high,
+                           "similarProjects": seen, "extrapolated": seen < MIN_SIMILAR})
+        return points

@@ -1,0 +1,175 @@
+"""The meta-model as service functions: recommendations, outcome predictions, model info.
+
+The newest model directory under `<data dir>/models/` is loaded on first use and replaced when
+a newer one appears (`gnn.registry.Registry`). Nothing here imports torch or training code:
+a server with no trained model answers `NO_MODEL` and never loads the ML stack.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from maestro_graph.errors import InvalidInput, NoModel, NotFound
+from maestro_graph.store.port import GraphStore
+
+_REGISTRIES: dict[Path, Any] = {}  # one per models directory, shared by the requests of a process
+
+
+def current_model(data_dir: Path) -> Any:
+    """The newest loaded model, or None. Imports the registry only when asked."""
+    from gnn.registry import Registry, models_root
+
+    root = models_root(data_dir)
+    if root not in _REGISTRIES:
+        _REGISTRIES[root] = Registry(root)
+    return _REGISTRIES[root].current()
+
+
+def _require(data_dir: Path) -> Any:
+    model = current_model(data_dir)
+    if model is None:
+        raise NoModel("no trained model yet; run `maestro train`")
+    return model
+
+
+async def _project(store: GraphStore, project_id: str) -> tuple[Any, list[str], dict[str, float]]:
+    from gnn.data.snapshot import METRIC_HORIZON_MS, ProjectRecord, _metadata, _num
+
+    rows = await store.read("learn_project", {"id": project_id})
+    if not rows:
+        raise NotFound(f"no project {project_id}", "projectId")
+    r = rows[0]
+    record = ProjectRecord(
+        id=r["id"], name=r.get("name") or "", description=r.get("description") or "", tags=list(r.get("tags") or []),
+        problem_class=r.get("problemClass") or "other", complexity=_num(r.get("complexityScore")),
+        status=r.get("status"), started_at=r.get("startedAt"), team_size=int(r.get("teamSize") or 0),
+        metadata=_metadata(r.get("metadata")),
+    )
+    metric_rows = await store.read("learn_project_metrics", {"id": project_id, "horizonMs": METRIC_HORIZON_MS})
+    metrics = {m["type"]: float(m["mean"]) for m in metric_rows if _num(m.get("mean")) is not None}
+    return record, list(r.get("used") or []), metrics
+
+
+@dataclass
+class Recommended:
+    artifact_id: str
+    score: float
+    reasons: list[str]
+
+
+async def recommend_artifacts(store: GraphStore, data_dir: Path, project_id: str, k: int) -> list[Recommended]:
+    """Artifacts the project does not use yet, best first; works for a project with no edges."""
+    if not 1 <= k <= 100:
+        raise InvalidInput("k must be between 1 and 100", "k")
+    model = _require(data_dir)
+    project, used, _ = await _project(store, project_id)
+    served = model.served
+    if served.recommend_method is None:
+        raise NoModel("the model has no recommender (no artifact usage to learn from)")
+    return [Recommended(r.artifact_id, r.score, r.reasons) for r in served.recommend(project, k, exclude=set(used))]
+
+
+@dataclass
+class Outcome:
+    success_probability: float
+    success_low: float
+    success_high: float
+    duration: tuple[float, float, float] | None
+    cost: tuple[float, float, float] | None
+    model_version: str
+    created_at: int
+    explanation: list[str] = field(default_factory=list)
+
+
+async def predict_outcome(store: GraphStore, data_dir: Path, project_id: str) -> Outcome:
+    """Predict, then store the prediction FOR the project (one per model version) for backtesting."""
+    model = _require(data_dir)
+    served = model.served
+    if not served.has_outcome_model():
+        raise NoModel("the model has no outcome predictor: too few recorded outcomes to learn from")
+    project, used, metrics = await _project(store, project_id)
+    x = served.row(project, used, metrics)
+    p = float(served.success(x)[0])
+    low, high = served.success_interval(p)
+    duration = served.quantiles("durationDays", x, project.problem_class)
+    cost = served.quantiles("costUsd", x, project.problem_class)
+    explanation = served.explain(x)
+    outcome = Outcome(p, low, high, duration, cost, model.version, int(time.time() * 1000), explanation)
+    props: dict[str, Any] = {
+        "modelVersion": model.version, "createdAt": outcome.created_at, "successProbability": p,
+        "successLow": low, "successHigh": high,
+    }
+    if duration:
+        props.update(durationDays=duration[1], durationP10=duration[0], durationP90=duration[2])
+    if cost:
+        props.update(costUsd=cost[1], costP10=cost[0], costP90=cost[2])
+    await store.write("save_prediction", {"projectId": project_id, "id": f"{project_id}@{model.version}", "props": props})
+    return outcome
+
+
+async def model_info(store: GraphStore, data_dir: Path) -> dict[str, Any]:
+    """The served model's report plus a backtest of its stored predictions against outcomes since."""
+    model = _require(data_dir)
+    rows = await store.read("learn_backtest", {"version": model.version})
+    probs = [(float(r["p"]), 1.0 if r["success"] else 0.0) for r in rows if r.get("p") is not None]
+    ranged = [r for r in rows if r.get("d10") is not None and r.get("duration") is not None]
+    backtest = {
+        "n": len(probs),
+        "brier": sum((p - y) ** 2 for p, y in probs) / len(probs) if probs else math.nan,
+        "durationCoverage": (sum(1 for r in ranged if r["d10"] <= r["duration"] <= r["d90"]) / len(ranged)
+                             if ranged else math.nan),
+    }
+    return {**model.info, "backtest": backtest}
+
+
+@dataclass
+class PlanAdvice:
+    """Advice for a project that does not exist yet: team size, artifacts, predicted outcome."""
+
+    recommended_team_size: int | None
+    team_curve: list[dict[str, Any]]
+    artifacts: list[Recommended]
+    outcome: Outcome | None
+    note: str
+
+
+ASSOCIATIONAL = ("associational: predicted success of past projects like this one at each team size, "
+                 "not the effect of changing a team; points flagged extrapolated had fewer than 3 similar projects")
+
+
+async def plan_advice(
+    data_dir: Path, problem_class: str, complexity: float, team_size: int | None, description: str, tags: list[str],
+) -> PlanAdvice:
+    from gnn.data.snapshot import ProjectRecord
+    from maestro_graph.demo.signal import PROBLEM_CLASSES
+
+    if problem_class not in PROBLEM_CLASSES:
+        raise InvalidInput(f"problemClass must be one of {', '.join(PROBLEM_CLASSES)}", "problemClass")
+    if not 1 <= complexity <= 10:
+        raise InvalidInput("complexityScore must be between 1 and 10", "complexityScore")
+    if team_size is not None and not 1 <= team_size <= 100:
+        raise InvalidInput("teamSize must be between 1 and 100", "teamSize")
+    model = _require(data_dir)
+    served = model.served
+    project = ProjectRecord(id="(new project)", name="", description=description, tags=tags,
+                            problem_class=problem_class, complexity=complexity, status="planned",
+                            started_at=None, team_size=team_size or 0, metadata={})
+    artifacts = [Recommended(r.artifact_id, r.score, r.reasons) for r in served.recommend(project, 10)] \
+        if served.recommend_method else []
+    if not served.has_outcome_model():
+        return PlanAdvice(None, [], artifacts, None, "no outcome model: too few recorded outcomes")
+    curve = served.team_curve(project, [], {})
+    trusted = [pt for pt in curve if not pt["extrapolated"]] or curve
+    best = max(trusted, key=lambda pt: pt["successProbability"])["teamSize"]
+    project.team_size = team_size or best
+    x = served.row(project, [], {})
+    p = float(served.success(x)[0])
+    low, high = served.success_interval(p)
+    outcome = Outcome(p, low, high, served.quantiles("durationDays", x, problem_class),
+                      served.quantiles("costUsd", x, problem_class), model.version, int(time.time() * 1000),
+                      served.explain(x))
+    return PlanAdvice(best, curve, artifacts, outcome, ASSOCIATIONAL)

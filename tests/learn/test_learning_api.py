@@ -1,0 +1,151 @@
+"""The meta-model over GraphQL, as a client sees it: real app, real store, a real trained model."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import httpx
+
+from maestro_graph.api.app import create_app
+from maestro_graph.config import Settings
+from maestro_graph.demo.generate import generate
+from maestro_graph.store.port import GraphStore
+from tests.api.conftest import post
+from tests.learn.conftest import SmallOrg, load
+
+NEW_PROJECT = {"kind": "project", "id": "p:new", "name": "churn-radar", "problemClass": "classification",
+               "complexityScore": 6, "status": "planned", "tags": ["classification", "fraud"],
+               "description": "Classify fraudulent card transactions in near real time"}
+
+
+@asynccontextmanager
+async def client(store: GraphStore, data_dir: Path) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(Settings(_env_file=None, data_dir=data_dir), store=store)  # type: ignore[call-arg]
+    async with app.router.lifespan_context(app):
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as c:
+            yield c
+
+
+RECOMMEND = """query($id: ID!, $k: Int) { recommendArtifacts(projectId: $id, k: $k) {
+  totalCount edges { score reasons node { id name } } } }"""
+PREDICT = """query($id: ID!) { predictOutcome(projectId: $id) {
+  successProbability successInterval { low high } durationDays { p10 p50 p90 } costUsd { p10 p50 p90 }
+  modelVersion createdAt explanation } }"""
+
+
+async def test_a_new_project_without_edges_gets_ranked_artifacts_with_reasons(small_org: SmallOrg) -> None:
+    await load(small_org.store, [NEW_PROJECT])
+    async with client(small_org.store, small_org.data_dir) as c:
+        body = await post(c, RECOMMEND, {"id": "p:new", "k": 5})
+    edges = body["data"]["recommendArtifacts"]["edges"]
+    assert len(edges) == 5
+    scores = [e["score"] for e in edges]
+    assert scores == sorted(scores, reverse=True)
+    assert all("most similar projects used it" in e["reasons"][0] for e in edges)
+
+
+async def test_recommendations_skip_what_the_project_already_uses(small_org: SmallOrg) -> None:
+    snap = small_org.snapshot
+    pid, used = next((p, a) for p, a in snap.used_by().items() if len(a) >= 3)
+    async with client(small_org.store, small_org.data_dir) as c:
+        body = await post(c, RECOMMEND, {"id": pid, "k": 10})
+    ids = {e["node"]["id"] for e in body["data"]["recommendArtifacts"]["edges"]}
+    assert ids and not ids & set(used)
+
+
+async def test_predict_outcome_answers_intervals_and_stores_one_prediction_per_model(small_org: SmallOrg) -> None:
+    pid = next(p.id for p in small_org.snapshot.projects if p.status == "active")
+    async with client(small_org.store, small_org.data_dir) as c:
+        first = (await post(c, PREDICT, {"id": pid}))["data"]["predictOutcome"]
+        await post(c, PREDICT, {"id": pid})
+        stored = await post(c, """query($id: ID!) { project(id: $id) { predictions { totalCount
+            edges { node { modelVersion successProbability durationDays } } } } }""", {"id": pid})
+    p = first["successProbability"]
+    assert 0.0 < p < 1.0 and first["successInterval"]["low"] <= p <= first["successInterval"]["high"]
+    for q in (first["durationDays"], first["costUsd"]):
+        assert 0 < q["p10"] <= q["p50"] <= q["p90"]
+    assert first["modelVersion"] == small_org.model_path.name and first["explanation"]
+    predictions = stored["data"]["project"]["predictions"]
+    assert predictions["totalCount"] == 1
+    assert predictions["edges"][0]["node"]["modelVersion"] == first["modelVersion"]
+
+
+async def test_model_info_lists_each_task_with_its_baselines(small_org: SmallOrg) -> None:
+    async with client(small_org.store, small_org.data_dir) as c:
+        body = await post(c, "{ modelInfo { version tasks { task chosen reason metrics } backtest { n } } }")
+    info = body["data"]["modelInfo"]
+    tasks = {t["task"]: t for t in info["tasks"]}
+    assert info["version"] == small_org.model_path.name
+    assert {"base_rate", "logistic", "gradient_boosting", "gnn"} == set(tasks["success"]["metrics"])
+    assert tasks["recommendation"]["chosen"] in tasks["recommendation"]["metrics"]
+    assert info["backtest"]["n"] == 0  # nothing predicted before an outcome arrived yet
+
+
+async def test_without_a_model_predictions_answer_no_model(small_org: SmallOrg, tmp_path: Path) -> None:
+    async with client(small_org.store, tmp_path) as c:
+        body = await post(c, PREDICT, {"id": small_org.snapshot.projects[0].id})
+        rec = await post(c, RECOMMEND, {"id": small_org.snapshot.projects[0].id})
+    assert body["errors"][0]["extensions"]["code"] == "NO_MODEL"
+    assert rec["errors"][0]["extensions"]["code"] == "NO_MODEL"
+
+
+async def test_unknown_project_is_not_found(small_org: SmallOrg) -> None:
+    async with client(small_org.store, small_org.data_dir) as c:
+        body = await post(c, PREDICT, {"id": "p:nope"})
+    assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+async def test_a_graph_without_outcomes_trains_recommendations_only(store: GraphStore, tmp_path: Path) -> None:
+    from gnn.pipeline import train_and_save
+
+    records = [{k: v for k, v in r.items() if k != "outcome"} for r in generate(3, projects=60, artifacts=20, people=15)]
+    await load(store, records)
+    path = await train_and_save(store, tmp_path)
+    async with client(store, tmp_path) as c:
+        pid = records[0]["id"]
+        predicted = await post(c, PREDICT, {"id": pid})
+        ranked = await post(c, RECOMMEND, {"id": pid, "k": 3})
+    assert predicted["errors"][0]["extensions"]["code"] == "NO_MODEL"
+    assert len(ranked["data"]["recommendArtifacts"]["edges"]) == 3
+    assert (path / "model.json").exists()
+
+
+def test_serving_without_a_model_imports_no_ml_stack(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from maestro_graph.api.app import create_app\n"
+        "from maestro_graph.api.schema import sdl\n"
+        "from maestro_graph.config import Settings\n"
+        "from maestro_graph.service.learning import current_model\n"
+        f"create_app(Settings(_env_file=None, data_dir={str(tmp_path)!r})); sdl()\n"
+        f"assert current_model({str(tmp_path)!r}) is None\n"
+        "heavy = [m for m in ('torch', 'torch_geometric', 'sklearn', 'sentence_transformers') if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+ADVICE = """query($in: RecommendationInput!) { recommendations(input: $in) {
+  recommendedTeamSize note teamSizeCurve { teamSize successProbability interval { low high } extrapolated }
+  artifacts { edges { node { name } score } } predictedOutcome { successProbability durationDays { p50 } } } }"""
+
+
+async def test_advice_for_a_planned_project_gives_a_team_curve_artifacts_and_an_outcome(small_org: SmallOrg) -> None:
+    spec = {"problemClass": "nlp", "complexityScore": 6, "description": "Summarise support tickets",
+            "tags": ["nlp", "support"]}
+    async with client(small_org.store, small_org.data_dir) as c:
+        body = await post(c, ADVICE, {"in": spec})
+        bad = await post(c, ADVICE, {"in": {**spec, "problemClass": "astrology"}})
+    advice = body["data"]["recommendations"]
+    curve = advice["teamSizeCurve"]
+    assert [pt["teamSize"] for pt in curve] == list(range(1, 13))
+    assert all(pt["interval"]["low"] <= pt["successProbability"] <= pt["interval"]["high"] for pt in curve)
+    best = max((pt for pt in curve if not pt["extrapolated"]), key=lambda pt: pt["successProbability"])
+    assert advice["recommendedTeamSize"] == best["teamSize"]
+    assert "associational" in advice["note"]
+    assert advice["artifacts"]["edges"] and advice["predictedOutcome"]["durationDays"]["p50"] > 0
+    assert bad["errors"][0]["extensions"]["code"] == "INVALID_INPUT"
