@@ -58,16 +58,20 @@ query Library {
   }
 }
 
-# The meta-model (after `maestro train`): what should an active project use, and how will it go?
+# The meta-model (after `maestro train`): what should an active project use,
+# and how will it go?
 query Predictions {
-  recommendArtifacts(projectId: "p:0410", k: 5) { edges { score reasons node { name version } } }
+  recommendArtifacts(projectId: "p:0410", k: 5) {
+    edges { score reasons node { name version } }
+  }
   predictOutcome(projectId: "p:0410") {
     successProbability successInterval { low high }
     durationDays { p10 p50 p90 } costUsd { p10 p50 p90 } modelVersion explanation
   }
 }
 
-# Advice for a project being planned: team size (associational), artifacts, predicted outcome.
+# Advice for a project being planned: team size (associational), artifacts,
+# predicted outcome.
 query Plan {
   recommendations(input: {problemClass: "nlp", complexityScore: 6, tags: ["nlp"],
                           description: "Summarise support tickets"}) {
