@@ -97,10 +97,12 @@ USAGE_COUNT = "size([(n)<-[:USED]-(:Project) | 1])"
 # Mean impact of the usages that carry one; null when none does (same figure as `artifact_impact`).
 # One pattern comprehension, folded into [sum, count]: FalkorDB 4.x answered wrongly when one
 # expression held several comprehensions over the same pattern.
+# The impact `maestro train` computed (insight/impact.py) when there is one, else the mean recorded
+# usage impact: the same rule as `Artifact.impactScore` (cypher/artifact_impact.cypher).
 IMPACT_SCORE = (
-    "[acc IN [reduce(acc = [0.0, 0], x IN [(n)<-[u:USED]-(:Project) | u.impact] | "
+    "coalesce(n.impactScore, [acc IN [reduce(acc = [0.0, 0], x IN [(n)<-[u:USED]-(:Project) | u.impact] | "
     "CASE WHEN x IS NULL THEN acc ELSE [acc[0] + x, acc[1] + 1] END)] | "
-    "CASE WHEN acc[1] = 0 THEN null ELSE acc[0] / acc[1] END][0]"
+    "CASE WHEN acc[1] = 0 THEN null ELSE acc[0] / acc[1] END][0])"
 )
 
 PROJECTS = Entity(

@@ -152,3 +152,19 @@ async def test_every_epoch_field_has_an_iso_sibling(lead: Api) -> None:
     assert project["startedAtIso"] == "2023-11-14T22:13:20.000Z"
     assert project["completedAtIso"] is None
     assert project["metrics"]["edges"][0]["node"]["atIso"] == "2024-11-24T00:00:00.000Z"
+
+
+async def test_ordering_by_impact_uses_the_trained_impact_like_the_field(lead: Api) -> None:
+    """Once `maestro train` stored a computed impact, lists order and filter by the same number the
+    `impactScore` field shows (the trained one, else the mean recorded usage impact)."""
+    trained = {"a:0": -0.2, "a:3": 0.9}
+    await lead.store.write("set_artifact_impacts", {"rows": [
+        {"id": a, "score": s, "low": s - 0.1, "high": s + 0.1, "n": 10} for a, s in trained.items()]})
+    page = await gql(lead.client, "{ artifacts(orderBy: {field: IMPACT_SCORE, direction: DESC}) "
+                                  "{ edges { node { id impactScore } } } }")
+    shown = [(e["node"]["id"], e["node"]["impactScore"]) for e in page["artifacts"]["edges"]]
+    assert dict(shown)["a:0"] == pytest.approx(-0.2) and dict(shown)["a:3"] == pytest.approx(0.9)
+    known = [score for _, score in shown if score is not None]
+    assert known == sorted(known, reverse=True)
+    high = await gql(lead.client, "{ artifacts(where: {impactScore: {gt: 0.8}}) { edges { node { id } } } }")
+    assert "a:3" in ids(high["artifacts"]) and "a:0" not in ids(high["artifacts"])
