@@ -28,6 +28,7 @@ from maestro_graph import model as m
 from maestro_graph.errors import InvalidInput
 from maestro_graph.ingest.feast import add_feature_store, find_config
 from maestro_graph.ingest.jsonl import ImportPlan
+from maestro_graph.service.writes import now_ms
 from maestro_graph.store.port import GraphStore
 
 CONTEXT = "dvc"
@@ -145,6 +146,16 @@ def build_plan(path: Path, project_id: str) -> DvcSummary:
     return summary
 
 
+def seen_order_key(md5: str, seen_at: int) -> str:
+    """A dataset version's `versionKey`: when an import first saw it, not a parse of its md5.
+
+    Parsed as a version, an md5 sorts by accident (`1a0a...` reads as Debian version 1, `c0ff...`
+    as unparsable), and the name's NEW_VERSION_OF chain, re-linked by versionKey after every
+    import, would then contradict the order of retraining.
+    """
+    return "0" + f"{max(0, seen_at):013d}" + " " + md5
+
+
 def _drop_none(plan: ImportPlan) -> None:
     for row in plan.rows.get("import_artifacts", {}).values():
         row["props"] = {k: v for k, v in row["props"].items() if v is not None}
@@ -156,7 +167,12 @@ async def link_versions(store: GraphStore, summary: DvcSummary, project_id: str)
             if row["props"].get("artifactType") == "dataset"]
     if not rows:
         return
-    existing = {r["id"] for r in await store.read("existing_artifact_ids", {"ids": [r["id"] for r in rows]})}
+    stored = {r["id"]: r["node"] for r in await store.read("artifacts_by_id", {"ids": [r["id"] for r in rows]})}
+    seen_at = now_ms()
+    for r in rows:  # an md5 has no version order: versions follow the order imports first saw them
+        props = summary.plan.rows["import_artifacts"][r["id"]]["props"]
+        props["versionKey"] = stored.get(r["id"], {}).get("versionKey") or seen_order_key(props["version"], seen_at)
+    existing = set(stored)
     new = [r for r in rows if r["id"] not in existing]
     if not new:
         return
