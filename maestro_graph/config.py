@@ -110,6 +110,10 @@ class Settings(BaseSettings):
     embedding_queue_size: int = Field(1000, ge=1, le=1_000_000, description="Node ids the background embedder queues; "
         "beyond that it falls back to one sweep for missing or stale vectors.")
     embedding_batch_size: int = Field(64, ge=1, le=4096, description="Texts per model call.")
+    embedding_background_process: bool = Field(True, description="Run the background embedder's model in one child "
+        "process (lower priority) instead of a thread, so encoding never holds the serving process's GIL or cores.")
+    embedding_background_threads: int = Field(1, ge=1, le=64, description="torch threads of that child process "
+        "(leave the other cores to reads).")
     embedding_exact_max_nodes: int = Field(20_000, ge=0, description="Up to this many vectors, nearest neighbours are "
         "exact (vec.cosineDistance); above, the HNSW index answers (see bench/vector_recall.py).")
     similarity_cache_ttl_s: float = Field(30.0, gt=0, description="Rebuild the similarity snapshot (TF-IDF, graph "

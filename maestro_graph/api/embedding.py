@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from maestro_graph.config import Settings
 from maestro_graph.embed.encoder import Encoder
+from maestro_graph.embed.isolated import IsolatedEncoder
 from maestro_graph.embed.worker import EmbeddingWorker
 from maestro_graph.similarity.service import Similarity
 from maestro_graph.similarity.snapshot import SnapshotCache
@@ -47,6 +48,23 @@ def _shared_encoder(model: str, batch_size: int) -> Encoder:
     return Encoder(model, batch_size=batch_size)
 
 
+def make_background_encoder(settings: Settings) -> Encoder | None:
+    """The background worker's encoder: a child process by default (reads keep their latency while
+    texts embed; bench/embedding_speed.py), else the process's own encoder."""
+    encoder = make_encoder(settings)
+    if encoder is None or not settings.embedding_background_process:
+        return encoder
+    return _shared_isolated(settings.embedding_model, settings.embedding_batch_size,
+                            settings.embedding_background_threads)
+
+
+@functools.lru_cache(maxsize=4)
+def _shared_isolated(model: str, batch_size: int, threads: int) -> IsolatedEncoder:
+    """One child per process and setting, started on the first text: apps in one process (tests,
+    benchmarks) share it; concurrent.futures stops it at interpreter exit."""
+    return IsolatedEncoder(model, batch_size=batch_size, threads=threads)
+
+
 @asynccontextmanager
 async def embedding_runtime(store: GraphStore, settings: Settings) -> AsyncIterator[EmbeddingRuntime]:
     encoder = make_encoder(settings)
@@ -54,7 +72,7 @@ async def embedding_runtime(store: GraphStore, settings: Settings) -> AsyncItera
     if encoder is None or not settings.embedding_background:
         yield EmbeddingRuntime(similarity, None)
         return
-    worker = EmbeddingWorker(store, encoder, queue_size=settings.embedding_queue_size,
+    worker = EmbeddingWorker(store, make_background_encoder(settings) or encoder, queue_size=settings.embedding_queue_size,
                              batch_size=settings.embedding_batch_size, on_embedded=similarity.cache.changed)
     async with worker:
         yield EmbeddingRuntime(similarity, worker)
