@@ -1,7 +1,12 @@
-"""`maestro train` end to end: read the graph, train, write a versioned model directory."""
+"""`maestro train` end to end: read the graph, train, write a versioned model directory.
+
+The store is read and written on the event loop; fitting and drawing run in a worker thread, so
+a server retraining in the background (`maestro_graph/service/retrain.py`) keeps answering.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,7 +22,7 @@ from maestro_graph.store.port import GraphStore
 async def train_and_save(store: GraphStore, data_dir: Path, progress: Callable[[str], None] = lambda _: None) -> Path:
     progress("reading the graph")
     snapshot = await read_snapshot(store)
-    trained = train(snapshot, progress)
+    trained = await asyncio.to_thread(train, snapshot, progress)
     report = finite(trained.report)
     tasks = report["tasks"]
     draw: dict[str, Any] = {}
@@ -41,7 +46,8 @@ async def train_and_save(store: GraphStore, data_dir: Path, progress: Callable[[
                    "usages": len(snapshot.usages),
                    "outcomes": sum(1 for p in snapshot.projects if p.success is not None)},
     }
-    return registry.save(registry.models_root(data_dir), snapshot.fingerprint(), info, trained.served, draw)
+    return await asyncio.to_thread(registry.save, registry.models_root(data_dir), snapshot.fingerprint(), info,
+                                   trained.served, draw)
 
 
 async def save_impacts(store: GraphStore, snapshot: Snapshot) -> dict[str, impact.Impact]:

@@ -105,20 +105,23 @@ class ServedModel:
         return (float(q[0]), float(q[1]), float(q[2]))
 
     def explain(self, x: np.ndarray, names: list[str] | None = None, top: int = 3) -> list[str]:
-        """Top factors: how far p moves when one input is set to the training average."""
+        """Top factors: how far p moves when one input is set to the training average. The probes
+        go through the model as one matrix: one call per input cost most of predictOutcome's time."""
         names = names or self.features.names()
-        base = float(self.success(x)[0])
-        effects = []
+        probes, factors = [x[0]], []
         for i, name in enumerate(names):
             if name.startswith(("text", "class=")) or name.endswith(":missing") or name == "log_team_size":
                 continue
             if x[0, i] == self.feature_means[i]:
                 continue
-            probe = x.copy()
-            probe[0, i] = self.feature_means[i]
+            probe = x[0].copy()
+            probe[i] = self.feature_means[i]
             if name == "team_size":
-                probe[0, names.index("log_team_size")] = math.log1p(self.feature_means[i])
-            effects.append((base - float(self.success(probe)[0]), name, x[0, i]))
+                probe[names.index("log_team_size")] = math.log1p(self.feature_means[i])
+            probes.append(probe)
+            factors.append((name, x[0, i]))
+        p = self.success(np.vstack(probes))
+        effects = [(float(p[0] - p[j + 1]), name, value) for j, (name, value) in enumerate(factors)]
         effects.sort(key=lambda e: -abs(e[0]))
         return [f"{name} = {value:g}: {delta:+.2f} success probability vs an average project"
                 for delta, name, value in effects[:top]]

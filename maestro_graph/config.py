@@ -120,3 +120,6 @@ class Settings(BaseSettings):
         "neighbours) at least this often, besides after every write made through this process.")
     search_min_similarity: float = Field(0.25, ge=-1, le=1, description="Cosine below which a vector hit does not count "
         "as a semantic match in searchArtifacts.")
+    # Meta-model (gnn/, maestro_graph/service/retrain.py)
+    retrain_days: float | None = Field(None, gt=0, description="Retrain in the server's background when the newest "
+        "model is older than this many days (one worker at a time); unset = never (run `maestro train`).")

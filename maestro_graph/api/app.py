@@ -57,15 +57,18 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         from maestro_graph.api.embedding import embedding_runtime
+        from maestro_graph.service.retrain import retrainer
 
         if store is not None:
             app.state.store = InstrumentedStore.wrap(store)
-            async with embedding_runtime(app.state.store, settings) as app.state.embedding:
+            async with embedding_runtime(app.state.store, settings) as app.state.embedding, \
+                    retrainer(app.state.store, settings):
                 yield
             return
         async with open_store(settings, bootstrap=settings.bootstrap_on_start) as opened:
             app.state.store = InstrumentedStore.wrap(opened)
-            async with embedding_runtime(app.state.store, settings) as app.state.embedding:
+            async with embedding_runtime(app.state.store, settings) as app.state.embedding, \
+                    retrainer(app.state.store, settings):
                 yield
 
     from maestro_graph.api.graphql import graphql_routes
