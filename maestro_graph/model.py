@@ -56,6 +56,10 @@ INT64 = (-(2**63), 2**63 - 1)
 # Printable: no control characters (C0, DEL, C1), no lone surrogates; `+`, `@`, `/`, spaces inside are fine.
 ID_PATTERN = re.compile(r"^[^\x00-\x1f\x7f-\x9f\ud800-\udfff]{1,%d}$" % MAX_ID)
 VERSION_PATTERN = re.compile(r"^[^\s\x00-\x1f\x7f-\x9f\ud800-\udfff]{1,%d}$" % MAX_VERSION)
+# One line: names, roles, types. FalkorDB 4.16 crashes (SIGSEGV in EnforceUniqueEntity) when a
+# uniquely-constrained string such as an artifact name holds a control character; a name has no
+# use for one anyway, so short fields refuse them all (C0 with tab and newline, DEL, C1).
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def derived_id(prefix: str, *parts: object) -> str:
@@ -82,12 +86,16 @@ def _storable(value: str, field: str) -> str:
     return value
 
 
-def check_text(value: Any, field: str, *, max_len: int = MAX_NAME, required: bool = True) -> str | None:
+def check_text(value: Any, field: str, *, max_len: int = MAX_NAME, required: bool = True,
+               multiline: bool = False) -> str | None:
+    """Free text; one line (no control character) unless `multiline` (descriptions, paths)."""
     if value is None and not required:
         return None
     if not isinstance(value, str):
         raise InvalidInput(f"{field} must be a string", field)
     value = _storable(value, field).strip()
+    if not multiline and CONTROL.search(value):
+        raise InvalidInput(f"{field} must be one line without control characters (tab, newline, ...)", field)
     if required and not value:
         raise InvalidInput(f"{field} must not be empty", field)
     if len(value) > max_len:

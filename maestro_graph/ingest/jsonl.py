@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from maestro_graph.errors import InvalidInput, MaestroError, StoreUnavailable
+from maestro_graph import model as m
 from maestro_graph.ingest import records
 from maestro_graph.store.port import GraphStore
 from maestro_graph.versions import version_key
@@ -210,6 +211,7 @@ async def write_plan(
     written, total = 0, plan.count()
     for row in plan.rows.get("import_artifacts", {}).values():  # importers other than JSONL build rows too
         props = row["props"]
+        m.check_text(props.get("name"), "name")  # before any write: a control character crashes FalkorDB
         props.setdefault("versionKey", version_key(str(props.get("version", "1.0.0")), props.get("createdAt")))
     try:
         for statement in WRITE_ORDER:

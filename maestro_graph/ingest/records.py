@@ -44,7 +44,7 @@ def project(rec: dict[str, Any]) -> tuple[str, Row]:
         subclass = m.check_text(rec["problemSubclass"], "problemSubclass", max_len=64)
     props: dict[str, Any] = {
         "name": m.check_text(rec.get("name"), "name"),
-        "description": m.check_text(rec.get("description"), "description", max_len=m.MAX_TEXT, required=False),
+        "description": m.check_text(rec.get("description"), "description", max_len=m.MAX_TEXT, required=False, multiline=True),
         "problemClass": problem_class,
         "problemSubclass": subclass,
         "status": m.check_enum(rec.get("status", "planned"), m.ProjectStatus, "status"),
@@ -71,10 +71,10 @@ def artifact(rec: dict[str, Any]) -> tuple[str, Row]:
         "artifactType": m.check_enum(rec.get("artifactType"), m.ArtifactType, "artifactType"),
         "version": version,
         "versionKey": version_key(version, created_at),
-        "description": m.check_text(rec.get("description"), "description", max_len=m.MAX_TEXT, required=False),
+        "description": m.check_text(rec.get("description"), "description", max_len=m.MAX_TEXT, required=False, multiline=True),
         "tags": tags,
         "tagsText": " ".join(tags),
-        "storagePath": m.check_text(rec.get("storagePath"), "storagePath", max_len=1000, required=False),
+        "storagePath": m.check_text(rec.get("storagePath"), "storagePath", max_len=1000, required=False, multiline=True),
         "createdBy": m.check_id(rec["createdBy"], "createdBy") if rec.get("createdBy") is not None else None,
         "createdAt": created_at,
         "metadata": _metadata(rec, ARTIFACT_KEYS),

@@ -33,7 +33,7 @@ def project_props(data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
     """Validate project fields (all required ones unless `partial`), dropping absent keys."""
     checks = {
         "name": lambda v: m.check_text(v, "name"),
-        "description": lambda v: m.check_text(v, "description", max_len=m.MAX_TEXT, required=False),
+        "description": lambda v: m.check_text(v, "description", max_len=m.MAX_TEXT, required=False, multiline=True),
         "problemClass": lambda v: m.check_enum(v, m.ProblemClass, "problemClass"),
         "problemSubclass": lambda v: m.check_text(v, "problemSubclass", max_len=64),
         "status": lambda v: m.check_enum(v, m.ProjectStatus, "status"),
@@ -115,10 +115,10 @@ async def register_artifact(store: GraphStore, data: dict[str, Any], *, by: str 
         "artifactType": m.check_enum(data.get("artifactType"), m.ArtifactType, "artifactType"),
         "version": version,
         "versionKey": version_key(version, created_at),
-        "description": m.check_text(data.get("description"), "description", max_len=m.MAX_TEXT, required=False),
+        "description": m.check_text(data.get("description"), "description", max_len=m.MAX_TEXT, required=False, multiline=True),
         "tags": tags,
         "tagsText": " ".join(tags),
-        "storagePath": m.check_text(data.get("storagePath"), "storagePath", max_len=1000, required=False),
+        "storagePath": m.check_text(data.get("storagePath"), "storagePath", max_len=1000, required=False, multiline=True),
         "createdBy": m.check_id(data["createdBy"], "createdBy") if data.get("createdBy") else None,
         "createdAt": created_at,
         **added(by),

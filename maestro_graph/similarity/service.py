@@ -57,7 +57,7 @@ class Scored:
 def spec_facts(spec: Mapping[str, Any]) -> ProjectFacts:
     """An unsaved project, validated like a stored one (unknown keys are the caller's mistake)."""
     name = m.check_text(spec.get("name"), "spec.name", required=False) or ""
-    description = m.check_text(spec.get("description"), "spec.description", max_len=m.MAX_TEXT, required=False) or ""
+    description = m.check_text(spec.get("description"), "spec.description", max_len=m.MAX_TEXT, required=False, multiline=True) or ""
     problem_class = m.check_enum(spec.get("problemClass") or "other", m.ProblemClass, "spec.problemClass")
     tags = m.check_tags(spec.get("tags"))
     if spec.get("complexityScore") is not None:

@@ -171,3 +171,26 @@ async def test_an_outcome_cost_beyond_what_the_store_holds_is_refused(api: Api) 
     data = await gql(api.client, """mutation { recordOutcome(projectId: "p:cost", input: {costUsd: 1e30}) {
       ... on MutationError { code field } } }""")
     assert data["recordOutcome"] == {"code": "INVALID_INPUT", "field": "input.costUsd"}
+
+
+async def test_a_name_with_a_control_character_is_refused_and_the_store_keeps_serving(api: Api) -> None:
+    # FalkorDB 4.16 crashes on a uniquely-constrained string holding a control character (found by
+    # the fuzz test): such names are refused before the store sees them, by mutations and imports.
+    register = """mutation($name: String!, $description: String) {
+      registerArtifact(input: {name: $name, artifactType: DATASET, description: $description}) {
+        ... on Artifact { name description } ... on MutationError { code field } } }"""
+    for name in ("a\x01b", "tab\there", "two\nlines", "c1\x91"):
+        data = await gql(api.client, register, name=name)
+        assert data["registerArtifact"] == {"code": "INVALID_INPUT", "field": "name"}, name
+    try:
+        await import_lines(api.store, [json.dumps({"kind": "artifact", "id": "a:ctl", "name": "x\x01y",
+                                                   "artifactType": "dataset"})], batch_size=10)
+    except Exception as exc:  # noqa: BLE001 - asserted below
+        assert "name" in str(exc) and "control" in str(exc)
+    else:
+        raise AssertionError("an imported name with a control character must be refused")
+    # Descriptions keep their lines and tabs; the store is still up and holds only this one.
+    data = await gql(api.client, register, name="fine", description="line one\n\tline two")
+    assert data["registerArtifact"] == {"name": "fine", "description": "line one\n\tline two"}
+    count = await gql(api.client, "{ artifacts(first: 10) { totalCount } }")
+    assert count["artifacts"]["totalCount"] == 1
