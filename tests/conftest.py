@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import pytest_asyncio
@@ -92,3 +93,37 @@ def write_jsonl(path: Path, records: list[dict]) -> Path:
 
     path.write_text("".join(json.dumps(r) + "\n" for r in records))
     return path
+
+
+STUCK_AFTER_S = 900.0  # no test here takes near this long; a run once hung in a fixture teardown
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Iterator[None]:
+    """If one test (setup, call, teardown) runs past STUCK_AFTER_S, print every asyncio task's
+    stack: a hang then leaves in the CI log where it waits (thread stacks alone show only the loop)."""
+    import sys
+    import threading
+
+    def report() -> None:
+        print(f"\n[stuck] {item.nodeid} after {STUCK_AFTER_S:.0f} s; asyncio tasks:", file=sys.stderr)
+        for task in _all_tasks():
+            print(f"[stuck] {task!r}", file=sys.stderr)
+            task.print_stack(file=sys.stderr)
+
+    timer = threading.Timer(STUCK_AFTER_S, report)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+
+
+def _all_tasks() -> list[Any]:
+    """Tasks of every event loop the test session created (read from another thread: a snapshot)."""
+    import asyncio
+    import gc
+
+    loops = {o for o in gc.get_objects() if isinstance(o, asyncio.AbstractEventLoop) and not o.is_closed()}
+    return [t for loop in loops for t in asyncio.all_tasks(loop)]
