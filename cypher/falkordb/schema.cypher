@@ -10,6 +10,11 @@ CREATE INDEX FOR (n:Metric) ON (n.id);
 CREATE INDEX FOR (n:Prediction) ON (n.id);
 CREATE INDEX FOR (n:Project) ON (n.status);
 CREATE INDEX FOR (n:Project) ON (n.problemClass);
+// name, complexityScore and the name trigrams (maestro_graph/substrings.py): a filter whose every
+// OR branch reads these or the ones above is answered from the index (service/compile.py, narrowing)
+CREATE INDEX FOR (n:Project) ON (n.name);
+CREATE INDEX FOR (n:Project) ON (n.complexityScore);
+CREATE INDEX FOR (n:Project) ON (n.nameGrams);
 CREATE INDEX FOR (n:Artifact) ON (n.name);
 CREATE INDEX FOR (n:Artifact) ON (n.version);
 CREATE INDEX FOR (n:Artifact) ON (n.artifactType);

@@ -8,6 +8,10 @@ CREATE CONSTRAINT artifact_name_version IF NOT EXISTS FOR (n:Artifact) REQUIRE (
 CREATE CONSTRAINT artifact_version_lock IF NOT EXISTS FOR (n:ArtifactVersionLock) REQUIRE n.name IS UNIQUE;
 CREATE INDEX project_status IF NOT EXISTS FOR (n:Project) ON (n.status);
 CREATE INDEX project_problem_class IF NOT EXISTS FOR (n:Project) ON (n.problemClass);
+CREATE INDEX project_name IF NOT EXISTS FOR (n:Project) ON (n.name);
+CREATE INDEX project_complexity IF NOT EXISTS FOR (n:Project) ON (n.complexityScore);
+// `contains` on a name reads the stored lower-cased copy, which a TEXT index serves natively
+CREATE TEXT INDEX project_name_lower IF NOT EXISTS FOR (n:Project) ON (n.nameLower);
 CREATE INDEX artifact_name IF NOT EXISTS FOR (n:Artifact) ON (n.name);
 CREATE INDEX artifact_type IF NOT EXISTS FOR (n:Artifact) ON (n.artifactType);
 CREATE INDEX metric_project IF NOT EXISTS FOR (n:Metric) ON (n.projectId);

@@ -10,9 +10,11 @@ from typing import Any
 
 from maestro_graph.model import OUTCOME_FIELDS
 from maestro_graph.store.port import GraphStore
+from maestro_graph.substrings import SEARCHABLE, derived_keys
 
 PAGE = 5000
-INTERNAL = {"embedding", "tagsText", "versionKey", "embeddingModel", "embeddingTextHash"}
+INTERNAL = {"embedding", "tagsText", "versionKey", "embeddingModel", "embeddingTextHash",
+            *(key for label in SEARCHABLE for key in derived_keys(label))}  # recomputed by the importer
 EDGE_KINDS = {"MEMBER_OF": "membership", "USED": "usage", "DERIVED_FROM": "lineage", "NEW_VERSION_OF": "lineage"}
 
 

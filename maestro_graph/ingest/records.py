@@ -12,6 +12,7 @@ from typing import Any
 
 from maestro_graph import model as m
 from maestro_graph.errors import InvalidInput
+from maestro_graph.substrings import search_props
 from maestro_graph.versions import version_key
 
 Row = dict[str, Any]
@@ -59,6 +60,7 @@ def project(rec: dict[str, Any]) -> tuple[str, Row]:
             props[key] = m.check_time(rec[key], key)
     if rec.get("outcome") is not None:
         props.update(m.check_outcome(rec["outcome"]))
+    props.update(search_props("Project", props))  # lower-cased copy and trigrams for `contains`
     return "import_projects", {"id": m.check_id(rec.get("id")), "props": _drop_none(props)}
 
 

@@ -9,9 +9,18 @@ This module is the only code that fills them, and it builds every fragment from 
   exceptions in `DIALECT_OPERATORS` (here and nowhere else);
 - generated parameter names `$p0`, `$p1`, ... bound to the user's values.
 
-So the text depends on the filter's shape and the whitelisted names only, never on a value:
-a quote, a backtick or `}) DETACH DELETE n` in a value stays a value. AND/OR/NOT become nested
+So the text depends on the filter's shape and the whitelisted names only, never on a value
+(beyond whether a `contains` needle has the 3 characters a trigram needs): a quote, a backtick
+or `}) DETACH DELETE n` in a value stays a value. AND/OR/NOT become nested
 boolean expressions, so the store can use an index on a top-level equality and short-circuit.
+
+Substrings: `contains` on a searchable field (maestro_graph/substrings.py) reads the stored
+lower-cased copy (`n.nameLower`), never `toLower` per node. In FalkorDB the filter also gets a
+*narrowing*: a necessary condition built only from what a range index answers (equalities and
+number bounds on indexed fields, `$trigram IN n.nameGrams` for each needle), ANDed in front, so
+the store reads candidates from the index and the exact filter re-checks each one. A branch it
+cannot narrow (NOT, a short needle, an unindexed field) makes its OR unnarrowed: then the scan
+answers, as before. Neo4j 5 needs no narrowing: its TEXT index on `nameLower` serves CONTAINS.
 
 Missing properties: a condition on a property a node lacks is false, also under NOT (so
 `NOT {success: {eq: true}}` includes projects with no outcome yet). Outside any NOT, Cypher's
@@ -26,6 +35,7 @@ from typing import Any
 
 from maestro_graph.errors import InvalidInput
 from maestro_graph.service.filters import Cond, Entity, Where
+from maestro_graph.substrings import SEARCHABLE, grams_key, lower_key, needle_grams
 
 OPERATORS: dict[str, str] = {
     "eq": "{x} = {v}",
@@ -45,6 +55,8 @@ DIALECT_OPERATORS: dict[str, dict[tuple[str, str], str]] = {
                  (("gt", ">"), ("gte", ">="), ("lt", "<"), ("lte", "<="))},
     "neo4j": {},
 }
+# Whether a filter with a trigram-narrowable `contains` gets an index-served necessary condition.
+DIALECT_NARROWS: dict[str, bool] = {"falkordb": True, "neo4j": False}  # Neo4j: TEXT index on the lower-cased copy
 OPS_BY_KIND: dict[str, frozenset[str]] = {
     "string": frozenset({"eq", "in", "contains", "gt", "gte", "lt", "lte"}),
     "number": frozenset({"eq", "in", "gt", "gte", "lt", "lte"}),
@@ -87,6 +99,9 @@ class _Compiler:
         self.params: dict[str, Any] = {}
         self.derived: dict[str, str] = {}  # alias -> fixed expression
         self.uses_derived = False
+        self.narrows = DIALECT_NARROWS[dialect]
+        self.searchable = SEARCHABLE.get(entity.label, ())
+        self.narrowed_by_grams = False
 
     def bind(self, value: Any) -> str:
         name = f"p{len(self.params)}"
@@ -156,7 +171,12 @@ class _Compiler:
             value = value.lower()
         if cond.op == "has" and cond.field in self.entity.lower_case_lists:
             value = value.strip().lower()
-        subject = self.lowered(cond.field) if cond.op == "contains" else self.expr(cond.field)
+        if cond.op == "contains" and cond.field in self.searchable:
+            subject = f"n.{lower_key(cond.field)}"  # lower-cased at write time, like `value` here
+        elif cond.op == "contains":
+            subject = self.lowered(cond.field)
+        else:
+            subject = self.expr(cond.field)
         text = self.operators[(kind, cond.op)].format(x=subject, v=self.bind(value))
         return f"coalesce({text}, false)" if negated else f"({text})"
 
@@ -178,6 +198,37 @@ class _Compiler:
             return "true"  # an empty filter holds for every node
         return parts[0] if len(parts) == 1 else f"({' AND '.join(parts)})"
 
+    def narrow_cond(self, cond: Cond) -> str | None:
+        """An index-served condition that every node satisfying `cond` satisfies, or None."""
+        kind = self.entity.fields.get(cond.field)
+        if cond.field in self.entity.computed:
+            return None
+        if cond.op == "contains" and cond.field in self.searchable:
+            grams = needle_grams(cond.value.lower())
+            if grams is None:
+                return None  # shorter than a trigram: only the scan can tell
+            self.narrowed_by_grams = True
+            return "(" + " AND ".join(f"{self.bind(g)} IN n.{grams_key(cond.field)}" for g in grams) + ")"
+        if cond.field in self.entity.range_indexed and (
+                (cond.op in ("eq", "in") and kind in ("string", "number")) or (cond.op in _LOOSEST and kind == "number")):
+            # string ranges stay out: FalkorDB's index collates strings unlike its scan (DIALECT_OPERATORS)
+            return OPERATORS[cond.op].format(x=f"n.{cond.field}", v=self.bind(cond.value))
+        return None
+
+    def narrowing(self, where: Where) -> str | None:
+        """A necessary condition of `where` made only of index-served tests, or None when the
+        filter as a whole cannot be narrowed. AND keeps any narrowable part; OR needs every
+        branch narrowable; NOT narrows nothing (the complement of an index range is a scan)."""
+        parts = [self.narrow_cond(c) for c in where.conds] + [self.narrowing(w) for w in where.all_of]
+        if where.any_of:
+            options = [self.narrowing(w) for w in where.any_of]
+            if all(o is not None for o in options):
+                parts.append(f"({' OR '.join(o for o in options if o is not None)})")
+        kept = [p for p in parts if p is not None]
+        if not kept:
+            return None
+        return kept[0] if len(kept) == 1 else f"({' AND '.join(kept)})"
+
     def top(self, where: Where | None) -> dict[str, str]:
         """WHERE (on the MATCH, where indexes apply), DERIVED and DERIVED_WHERE slots.
 
@@ -189,6 +240,13 @@ class _Compiler:
             self.uses_derived = False
             text = make()
             (derived if self.uses_derived else plain).append(text)
+        if where is not None and self.narrows:
+            before = dict(self.params)  # values are checked above, by the exact filter
+            narrowing = self.narrowing(where)
+            if narrowing is not None and self.narrowed_by_grams:
+                plain.insert(0, narrowing)  # first, where the planner looks for an index
+            else:
+                self.params = before  # without a trigram, the planner already uses what indexes apply
         return {"WHERE": " AND ".join(plain) or "true", "DERIVED_WHERE": " AND ".join(derived) or "true"}
 
     def derived_slot(self) -> str:

@@ -53,6 +53,8 @@ class Entity:
     computed: dict[str, str] = field(default_factory=dict)
     lower_case_lists: frozenset[str] = frozenset()  # list fields stored lower-case (tags)
     sort_keys: dict[str, str] = field(default_factory=dict)  # order field -> expression, when not the value
+    # fields with a range index in both dialects' schema.cypher: conditions on them may narrow a scan
+    range_indexed: frozenset[str] = frozenset({"id"})
 
 
 def count_conditions(where: Where | None) -> int:
@@ -122,6 +124,7 @@ PROJECTS = Entity(
                             "durationDays", "costUsd", "status", "problemClass", "teamSize"}),
     computed={"teamSize": TEAM_SIZE},
     lower_case_lists=frozenset({"tags"}),
+    range_indexed=frozenset({"id", "name", "status", "problemClass", "complexityScore"}),
 )
 
 ARTIFACTS = Entity(
@@ -137,6 +140,7 @@ ARTIFACTS = Entity(
     lower_case_lists=frozenset({"tags"}),
     # versionKey (set by the importer) sorts like semver; older nodes without it fall back to the text
     sort_keys={"version": "coalesce(n.versionKey, n.version)"},
+    range_indexed=frozenset({"id", "name", "version", "artifactType"}),
 )
 
 PERSONS = Entity(

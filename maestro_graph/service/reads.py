@@ -16,6 +16,7 @@ from maestro_graph.service.compile import Keyset, check_order, compile_page, com
 from maestro_graph.service.filters import ARTIFACTS, PERSONS, PROJECTS, Entity, Where, check_size, resolve_relations
 from maestro_graph.service.pages import KeysetPage, Page, PageArgs, decode_keyset, encode_keyset, query_digest
 from maestro_graph.store.port import GraphStore
+from maestro_graph.substrings import SEARCHABLE, derived_keys
 
 Node = dict[str, Any]
 LABEL_STATEMENTS = {"Project": "projects_by_id", "Artifact": "artifacts_by_id", "Person": "persons_by_id"}
@@ -28,6 +29,7 @@ LISTS: dict[str, tuple[str, str, Entity]] = {
 
 
 VECTOR_KEYS = ("embedding", "embeddingModel", "embeddingTextHash")
+HIDDEN_KEYS = frozenset(VECTOR_KEYS) | {key for label in SEARCHABLE for key in derived_keys(label)}  # search text is the store's
 
 
 def node_of(props: Node) -> Node:
@@ -36,7 +38,7 @@ def node_of(props: Node) -> Node:
     Statements project `n {.*, embedding: null, ...}` (valid in both dialects) so that no read
     ships 384 floats; the nulled keys are dropped here so they do not look like data.
     """
-    return {k: v for k, v in props.items() if k not in VECTOR_KEYS}
+    return {k: v for k, v in props.items() if k not in HIDDEN_KEYS}
 
 
 async def nodes_by_id(store: GraphStore, label: str, ids: Sequence[str]) -> list[Node | None]:

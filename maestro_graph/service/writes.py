@@ -14,6 +14,7 @@ from typing import Any
 from maestro_graph import model as m
 from maestro_graph.errors import Conflict, Forbidden, InvalidInput, NotFound
 from maestro_graph.store.port import GraphStore
+from maestro_graph.substrings import search_props
 from maestro_graph.versions import version_key
 
 Node = dict[str, Any]
@@ -69,6 +70,7 @@ async def create_project(store: GraphStore, data: dict[str, Any], project_id: st
     props.setdefault("status", "planned")
     props.setdefault("tags", [])
     props["id"] = m.check_id(project_id) if project_id else _new_id("p")
+    props.update(search_props("Project", props))  # lower-cased copy and trigrams for `contains`
     props.update(added(by))
     rows = await store.write("create_project", {"props": props})
     return rows[0]["project"]
@@ -78,6 +80,7 @@ async def update_project(store: GraphStore, project_id: str, data: dict[str, Any
     props = project_props(data, partial=True)
     if not props:
         raise InvalidInput("nothing to update", "input")
+    props.update(search_props("Project", props))  # a new name gets a new lower-cased copy and trigrams
     props.update(updated(by))
     rows = await store.write("update_project", {"id": project_id, "props": props})
     if not rows:

@@ -28,6 +28,7 @@ from maestro_graph.errors import Conflict, StoreUnavailable, Timeout
 from maestro_graph.store.port import Params, Row, StoreQueryError
 from maestro_graph.store.statements import Statements
 from maestro_graph.store.values import plain
+from maestro_graph.store.search_text import backfill_search_text
 from maestro_graph.store.version_keys import backfill_version_keys
 
 # The index drops these words; left in a query they make it match nothing.
@@ -162,6 +163,8 @@ class FalkorDBStore:
                 created = True
         await self._wait_constraints(g, name)
         if await backfill_version_keys(self, graph=name):
+            created = True
+        if await backfill_search_text(self, graph=name):
             created = True
         if created:
             await self.checkpoint()

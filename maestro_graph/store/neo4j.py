@@ -22,6 +22,7 @@ from neo4j.exceptions import (AuthError, ConfigurationError, ConnectionAcquisiti
 from maestro_graph.errors import Conflict, InvalidInput, StoreUnavailable, Timeout
 from maestro_graph.store.port import Params, Row, StoreQueryError
 from maestro_graph.store.statements import Statements
+from maestro_graph.store.search_text import backfill_search_text
 from maestro_graph.store.version_keys import backfill_version_keys
 from maestro_graph.store.values import plain
 
@@ -159,6 +160,7 @@ class Neo4jStore:
                 raise StoreQueryError(f"index(es) failed to build: {', '.join(failed)} (see SHOW INDEXES YIELD *)")
             if all(state == "ONLINE" for state in states.values()):
                 await backfill_version_keys(self, graph=graph)
+                await backfill_search_text(self, graph=graph)
                 return
             if loop.time() > deadline:
                 raise StoreUnavailable("indexes did not come online in time")
