@@ -12,6 +12,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 
+from maestro_graph.background import stop
 from maestro_graph.embed.encoder import Encoder
 from maestro_graph.embed.upkeep import embed_nodes
 from maestro_graph.store.port import GraphStore
@@ -34,6 +35,7 @@ class EmbeddingWorker:
         self._task: asyncio.Task[None] | None = None
         self._idle = asyncio.Event()
         self._idle.set()
+        self._stopping = False
 
     def submit(self, label: str, node_id: str, graph: str | None = None) -> None:
         graph = graph or self.store.graph
@@ -57,15 +59,12 @@ class EmbeddingWorker:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
+        self._stopping = True
         if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
+            await stop(self._task)
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             if self.queue.empty() and not self.behind:
                 self._idle.set()
             jobs = [await self.queue.get()] if not self.behind or not self.queue.empty() else []
@@ -76,6 +75,8 @@ class EmbeddingWorker:
             except asyncio.CancelledError:
                 raise
             except Exception:  # noqa: BLE001 - the worker outlives one bad batch; the next sweep retries
+                if self._stopping:
+                    return
                 log.exception("background embedding failed")
                 await asyncio.sleep(1.0)
 

@@ -25,6 +25,7 @@ from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+from maestro_graph.background import stop
 from maestro_graph.config import Settings
 from maestro_graph.store.port import GraphStore
 
@@ -102,6 +103,4 @@ async def retrainer(store: GraphStore, settings: Settings) -> AsyncIterator[None
     try:
         yield
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        await stop(task)

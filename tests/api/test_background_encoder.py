@@ -7,6 +7,7 @@ uses it by default, and that the setting turns it off.
 
 from __future__ import annotations
 
+import asyncio
 import math
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import pytest
 from maestro_graph.api.embedding import make_background_encoder, make_encoder
 from maestro_graph.embed.encoder import Encoder, EncoderUnavailable
 from maestro_graph.embed.isolated import IsolatedEncoder
+from maestro_graph.embed.worker import EmbeddingWorker
 from tests.api.conftest import Api, gql
 from tests.conftest import env_settings
 
@@ -58,3 +60,38 @@ async def test_the_app_embeds_a_created_project_through_the_child(api: Api) -> N
     await worker.drained()
     state = await api.store.read("embedding_state_projects", {"ids": ["p:iso"]})
     assert state[0]["hasEmbedding"] and state[0]["embeddingModel"] == worker.encoder.name
+
+
+
+class LostCancellation:
+    """Fault injection: a store whose read turns a cancellation into an ordinary error, as a
+    client library racing its own timeout can. The worker must still stop."""
+
+    def __init__(self, inner: object) -> None:
+        self.inner = inner
+        self.graph = "lost"
+        self.reads = 0
+
+    def for_graph(self, graph: str) -> LostCancellation:
+        return self
+
+    async def read(self, name: str, params: object = None, **kw: object) -> list[dict[str, object]]:
+        self.reads += 1
+        try:
+            await asyncio.sleep(30)
+        except asyncio.CancelledError:
+            raise RuntimeError("interrupted") from None  # the worker never sees the cancellation
+        return []
+
+
+async def test_the_worker_stops_even_when_a_cancellation_is_swallowed() -> None:
+    store = LostCancellation(None)
+    worker = EmbeddingWorker(store, Encoder("unused"), queue_size=10)  # type: ignore[arg-type]
+    await worker.__aenter__()
+    worker.submit("Project", "p:1")
+    while store.reads == 0:
+        await asyncio.sleep(0.01)
+    closing = asyncio.create_task(worker.__aexit__(None, None, None))
+    done, _ = await asyncio.wait({closing}, timeout=10)  # before the fix: waited forever
+    assert closing in done, "the worker did not stop"
+    assert worker._task is not None and worker._task.done()
