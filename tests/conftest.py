@@ -106,10 +106,12 @@ def pytest_runtest_protocol(item: pytest.Item) -> Iterator[None]:
     import threading
 
     def report() -> None:
-        print(f"\n[stuck] {item.nodeid} after {STUCK_AFTER_S:.0f} s; asyncio tasks:", file=sys.stderr)
-        for task in _all_tasks():
-            print(f"[stuck] {task!r}", file=sys.stderr)
-            task.print_stack(file=sys.stderr)
+        capture = item.config.pluginmanager.getplugin("capturemanager")  # else the text stays in the test's capture
+        with capture.global_and_fixture_disabled():
+            print(f"\n[stuck] {item.nodeid} after {STUCK_AFTER_S:.0f} s; asyncio tasks:", file=sys.stderr)
+            for task in _all_tasks():
+                print(f"[stuck] {task!r}", file=sys.stderr)
+                task.print_stack(file=sys.stderr)
 
     timer = threading.Timer(STUCK_AFTER_S, report)
     timer.daemon = True
