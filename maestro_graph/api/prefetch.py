@@ -210,6 +210,8 @@ async def prefetch(info: Any, label: str, ids: Sequence[str], selections: Sequen
                     want = wants[key] = _Want(hop, node, args, props)
                 want.parents.update((i, None) for i in parent_ids if not loaders.has_ready(key, i))
         wanted = [w for w in wants.values() if w.parents]
+        if not wanted:
+            return  # e.g. a point read without relationships: no store call, no await
         pages = await asyncio.gather(*(
             reads.related_fields(store, w.hop.statement, list(w.parents), w.args, w.props) for w in wanted))
         level = []
