@@ -23,6 +23,8 @@ class Loaders:
         self.store = store
         self.settings = settings
         self._loaders: dict[Hashable, DataLoader[Any, Any]] = {}
+        # pages the look-ahead fetched (api/prefetch.py): (field node, page args) -> parent id -> page
+        self._ready: dict[Hashable, dict[str, Page]] = {}
 
     def _get(self, key: Hashable, load: Callable[[Sequence[Any]], Awaitable[Sequence[Any]]]) -> DataLoader[Any, Any]:
         if key not in self._loaders:
@@ -32,6 +34,19 @@ class Loaders:
     def clear(self) -> None:
         """Forget every cached load (after a mutation: see api/fresh_loaders.py)."""
         self._loaders.clear()
+        self._ready.clear()
+
+    def ready(self, key: Hashable, parent_id: str) -> Page | None:
+        """A prefetched relationship page, read synchronously by the field's resolver."""
+        pages = self._ready.get(key)
+        return pages.get(parent_id) if pages is not None else None
+
+    def has_ready(self, key: Hashable, parent_id: str) -> bool:
+        pages = self._ready.get(key)
+        return pages is not None and parent_id in pages
+
+    def set_ready(self, key: Hashable, pages: dict[str, Page]) -> None:
+        self._ready.setdefault(key, {}).update(pages)
 
     def page_args(self, first: int | None, after: str | None) -> PageArgs:
         return PageArgs.parse(first, after, default=self.settings.default_page_size, maximum=self.settings.max_page_size)

@@ -23,6 +23,7 @@ from maestro_graph.api.queries.analytics import AnalyticsQuery
 from maestro_graph.api.queries.keys import KeysQuery
 from maestro_graph.api.queries.learning import LearningQuery
 from maestro_graph.api.queries.process import ProcessQuery
+from maestro_graph.api.prefetch import prefetch_connection, prefetch_node
 from maestro_graph.api.selection import selects
 from maestro_graph.api.types.common import (
     SCALARS, ArtifactType, Connection, Edge, EpochMillis, ErrorCode, MutationError,
@@ -89,6 +90,7 @@ class Query(ProcessQuery, KeysQuery, AnalyticsQuery, SimilarityQuery, LearningQu
     @strawberry.field
     async def project(self, info: Info, id: strawberry.ID) -> Project | None:
         node = await info.context.loaders.node("Project").load(str(id))
+        await prefetch_node(info, "Project", node and node["id"])
         return Project.from_node(node) if node else None
 
     @strawberry.field(description="Projects matching `where`, ordered, paged (`first` ≤ 100).")
@@ -101,11 +103,13 @@ class Query(ProcessQuery, KeysQuery, AnalyticsQuery, SimilarityQuery, LearningQu
             info.context.store, "Project", to_where(where), order.field.value, order.direction.value == "DESC",
             info.context.loaders.first(first), after, count=selects(info, "totalCount"),
         )
+        await prefetch_connection(info, "Project", page)
         return ProjectConnection.of(page, lambda c, r: ProjectEdge(offset=c, node=Project.from_node(r["node"])))
 
     @strawberry.field
     async def artifact(self, info: Info, id: strawberry.ID) -> Artifact | None:
         node = await info.context.loaders.node("Artifact").load(str(id))
+        await prefetch_node(info, "Artifact", node and node["id"])
         return Artifact.from_node(node) if node else None
 
     @strawberry.field(description="Artifacts matching `where`, ordered, paged (`first` ≤ 100).")
@@ -118,11 +122,13 @@ class Query(ProcessQuery, KeysQuery, AnalyticsQuery, SimilarityQuery, LearningQu
             info.context.store, "Artifact", to_where(where), order.field.value, order.direction.value == "DESC",
             info.context.loaders.first(first), after, count=selects(info, "totalCount"),
         )
+        await prefetch_connection(info, "Artifact", page)
         return ArtifactConnection.of(page, lambda c, r: ArtifactEdge(offset=c, node=Artifact.from_node(r["node"])))
 
     @strawberry.field
     async def person(self, info: Info, id: strawberry.ID) -> Person | None:
         node = await info.context.loaders.node("Person").load(str(id))
+        await prefetch_node(info, "Person", node and node["id"])
         return Person.from_node(node) if node else None
 
     @strawberry.field(description="Hybrid search over artifacts: full-text and embedding hits fused by rank, with "

@@ -89,6 +89,24 @@ async def related(
     return [found.get(i, Page([], 0, args.skip)) for i in ids]
 
 
+async def related_fields(
+    store: GraphStore, statement: str, ids: Sequence[str], args: PageArgs, props: Sequence[str],
+) -> list[Page]:
+    """`related`, through a statement that returns each node as the values of `props` only.
+
+    `props` are property names from a fixed whitelist (api/prefetch.py), never client text; a
+    node comes back as the dict of the ones it has (an unset property is absent, as with
+    `properties(n)`), so the client decodes only what the query will read.
+    """
+    keys = list(props)
+    rows = await store.read(statement, {"ids": list(ids), "skip": args.skip, "limit": args.limit, "props": keys})
+    for row in rows:
+        for r in row["page"]:
+            r["node"] = {k: v for k, v in zip(keys, r["node"]) if v is not None}
+    found = {row["id"]: Page(row["page"], row["total"], args.skip) for row in rows}
+    return [found.get(i, Page([], 0, args.skip)) for i in ids]
+
+
 async def artifact_impact(store: GraphStore, ids: Sequence[str]) -> list[dict[str, Any]]:
     rows = await store.read("artifact_impact", {"ids": list(ids)})
     found = {row["id"]: row for row in rows}

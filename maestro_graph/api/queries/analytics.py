@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
+from maestro_graph.api.prefetch import prefetch_connection
 from maestro_graph.api.selection import selects
 from maestro_graph.api.types.inputs import PersonOrder, PersonWhere, ProjectWhere, to_where
 from maestro_graph.api.types.nodes import Person, PersonConnection, PersonEdge
@@ -24,6 +25,7 @@ class AnalyticsQuery:
             info.context.store, "Person", to_where(where), order.field.value, order.direction.value == "DESC",
             info.context.loaders.first(first), after, count=selects(info, "totalCount"),
         )
+        await prefetch_connection(info, "Person", page)
         return PersonConnection.of(page, lambda c, r: PersonEdge(offset=c, node=Person.from_node(r["node"])))
 
     @strawberry.field(description=(

@@ -19,5 +19,11 @@ class Audit:
 
     @classmethod
     def from_node(cls, n: dict[str, Any]) -> Audit:
+        if _KEYS.isdisjoint(n):
+            return _NONE  # never written through the API, or not selected: shared, nobody changes it
         return cls(added_by=n.get("addedBy"), added_at=n.get("addedAt"),
                    updated_by=n.get("updatedBy"), updated_at=n.get("updatedAt"))
+
+
+_KEYS = frozenset(("addedBy", "addedAt", "updatedBy", "updatedAt"))
+_NONE = Audit(added_by=None, added_at=None, updated_by=None, updated_at=None)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
 import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from maestro_graph.api.prefetch import ready_page
 from maestro_graph.api.types.audit import Audit
 from maestro_graph.api.types.common import (
     ArtifactType, Connection, Edge, EpochMillis, ProblemClass, ProjectStatus, iso_field,
@@ -19,11 +21,48 @@ from maestro_graph.model import OUTCOME_FIELDS
 from maestro_graph.service.pages import Page
 
 MAX_LINEAGE_DEPTH = 3
+C = TypeVar("C")
+E = TypeVar("E", bound=Enum)
+_OUTCOME_KEYS = frozenset((*OUTCOME_FIELDS, "outcomeMetadata"))
+
+
+def _members(enum: type[E]) -> Callable[[str], E]:
+    """`enum(value)` through a dict: a big nested answer converts tens of thousands of these,
+    and the Enum call is several times slower (an unknown value still raises as before)."""
+    by_value = {member.value: member for member in enum}
+
+    def member(value: str) -> E:
+        found = by_value.get(value)
+        return found if found is not None else enum(value)
+
+    return member
+
+
+_problem_class, _status, _artifact_type = _members(ProblemClass), _members(ProjectStatus), _members(ArtifactType)
 
 
 def _metadata(root: strawberry.Parent[Any]) -> JSON | None:
     """Free-form metadata is stored as a JSON string; it is parsed only when a client asks."""
     return json.loads(root.raw_metadata) if isinstance(root.raw_metadata, str) else None
+
+
+def _related(info: Info, statement: str, first: int | None, after: str | None, parent_id: str,
+             build: Callable[[Page], C]) -> C:
+    """A relationship page, synchronously when the look-ahead fetched it (api/prefetch.py).
+
+    Otherwise its DataLoader batches it with the same field of every other parent and the
+    resolver returns an awaitable (graphql-core accepts either from any resolver).
+    """
+    loaders = info.context.loaders
+    args = loaders.page_args(first, after)
+    page = ready_page(info, args, parent_id)
+    if page is not None:
+        return build(page)
+    return _later(loaders.page(statement, args).load(parent_id), build)  # type: ignore[return-value]
+
+
+async def _later(pending: Awaitable[Page], build: Callable[[Page], C]) -> C:
+    return build(await pending)
 
 
 @strawberry.enum
@@ -103,12 +142,12 @@ class Project:
 
     @classmethod
     def from_node(cls, n: dict[str, Any]) -> Project:
-        known = any(key in n for key in (*OUTCOME_FIELDS, "outcomeMetadata"))
+        known = not _OUTCOME_KEYS.isdisjoint(n)
         return cls(
             id=n["id"], name=n.get("name", ""), description=n.get("description"),
-            problem_class=ProblemClass(n.get("problemClass", "other")),
+            problem_class=_problem_class(n.get("problemClass", "other")),
             problem_subclass=n.get("problemSubclass"),
-            complexity_score=n.get("complexityScore"), status=ProjectStatus(n.get("status", "planned")),
+            complexity_score=n.get("complexityScore"), status=_status(n.get("status", "planned")),
             tags=n.get("tags") or [], started_at=n.get("startedAt"), completed_at=n.get("completedAt"),
             outcome=Outcome(
                 success=n.get("success"), success_score=n.get("successScore"),
@@ -125,19 +164,16 @@ class Project:
         return await info.context.loaders.team_size().load(self.id)
 
     @strawberry.field(description="People on the project, with their role on it.")
-    async def team(self, info: Info, first: int | None = None, after: str | None = None) -> TeamConnection:
-        loaders = info.context.loaders
-        page: Page = await loaders.page("project_team", loaders.page_args(first, after)).load(self.id)
-        return TeamConnection.of(page, lambda c, r: MembershipEdge(
-            offset=c, node=Person.from_node(r["node"]), role=r["edge"].get("role"), since=r["edge"].get("since")))
+    def team(self, info: Info, first: int | None = None, after: str | None = None) -> TeamConnection:
+        return _related(info, "project_team", first, after, self.id, lambda page: TeamConnection.of(
+            page, lambda c, r: MembershipEdge(offset=c, node=Person.from_node(r["node"]), role=r["edge"].get("role"),
+                                              since=r["edge"].get("since"))))
 
     @strawberry.field(description="Artifacts the project used, with the context and impact of each use.")
-    async def artifacts(self, info: Info, first: int | None = None, after: str | None = None) -> ProjectArtifactConnection:
-        loaders = info.context.loaders
-        page = await loaders.page("project_artifacts", loaders.page_args(first, after)).load(self.id)
-        return ProjectArtifactConnection.of(page, lambda c, r: ProjectArtifactEdge(
-            offset=c, node=Artifact.from_node(r["node"]), context=r["edge"].get("context"),
-            impact=r["edge"].get("impact"), at=r["edge"].get("at")))
+    def artifacts(self, info: Info, first: int | None = None, after: str | None = None) -> ProjectArtifactConnection:
+        return _related(info, "project_artifacts", first, after, self.id, lambda page: ProjectArtifactConnection.of(
+            page, lambda c, r: ProjectArtifactEdge(offset=c, node=Artifact.from_node(r["node"]), context=r["edge"].get("context"),
+                                                   impact=r["edge"].get("impact"), at=r["edge"].get("at"))))
 
     @strawberry.field(description="Process metric points, oldest first; optionally one type, since a time.")
     async def metrics(
@@ -172,7 +208,7 @@ class Artifact:
     @classmethod
     def from_node(cls, n: dict[str, Any]) -> Artifact:
         return cls(
-            id=n["id"], name=n.get("name", ""), artifact_type=ArtifactType(n.get("artifactType", "other")),
+            id=n["id"], name=n.get("name", ""), artifact_type=_artifact_type(n.get("artifactType", "other")),
             version=n.get("version", "1.0.0"), description=n.get("description"), tags=n.get("tags") or [],
             storage_path=n.get("storagePath"), created_by=n.get("createdBy"), raw_metadata=n.get("metadata"),
             audit=Audit.from_node(n),
@@ -187,18 +223,15 @@ class Artifact:
         return (await info.context.loaders.impact().load(self.id))["impactScore"]
 
     @strawberry.field(description="Projects that used this artifact.")
-    async def used_by(self, info: Info, first: int | None = None, after: str | None = None) -> ArtifactUsageConnection:
-        loaders = info.context.loaders
-        page = await loaders.page("artifact_used_by", loaders.page_args(first, after)).load(self.id)
-        return ArtifactUsageConnection.of(page, lambda c, r: ArtifactUsageEdge(
-            offset=c, node=Project.from_node(r["node"]), context=r["edge"].get("context"),
-            impact=r["edge"].get("impact"), at=r["edge"].get("at")))
+    def used_by(self, info: Info, first: int | None = None, after: str | None = None) -> ArtifactUsageConnection:
+        return _related(info, "artifact_used_by", first, after, self.id, lambda page: ArtifactUsageConnection.of(
+            page, lambda c, r: ArtifactUsageEdge(offset=c, node=Project.from_node(r["node"]), context=r["edge"].get("context"),
+                                                 impact=r["edge"].get("impact"), at=r["edge"].get("at"))))
 
     @strawberry.field(description="Artifacts most often used by the same projects, with how many projects.")
-    async def co_used_with(self, info: Info, first: int | None = None, after: str | None = None) -> CoUsedConnection:
-        loaders = info.context.loaders
-        page = await loaders.page("artifact_co_used", loaders.page_args(first, after)).load(self.id)
-        return CoUsedConnection.of(page, lambda c, r: CoUsedEdge(offset=c, node=Artifact.from_node(r["node"]), count=r["count"]))
+    def co_used_with(self, info: Info, first: int | None = None, after: str | None = None) -> CoUsedConnection:
+        return _related(info, "artifact_co_used", first, after, self.id, lambda page: CoUsedConnection.of(
+            page, lambda c, r: CoUsedEdge(offset=c, node=Artifact.from_node(r["node"]), count=r["count"])))
 
     @strawberry.field(description="Every version of this artifact, newest first.")
     async def versions(self, info: Info, first: int | None = None, after: str | None = None) -> ArtifactConnection:
@@ -234,17 +267,15 @@ class Person:
         return cls(id=n["id"], name=n.get("name", ""), role=n.get("role"), skills=n.get("skills") or [])
 
     @strawberry.field(description="Projects this person is a member of, newest first.")
-    async def projects(self, info: Info, first: int | None = None, after: str | None = None) -> PersonProjectConnection:
-        loaders = info.context.loaders
-        page = await loaders.page("person_projects", loaders.page_args(first, after)).load(self.id)
-        return PersonProjectConnection.of(page, lambda c, r: PersonProjectEdge(
-            offset=c, node=Project.from_node(r["node"]), role=r["edge"].get("role"), since=r["edge"].get("since")))
+    def projects(self, info: Info, first: int | None = None, after: str | None = None) -> PersonProjectConnection:
+        return _related(info, "person_projects", first, after, self.id, lambda page: PersonProjectConnection.of(
+            page, lambda c, r: PersonProjectEdge(offset=c, node=Project.from_node(r["node"]), role=r["edge"].get("role"),
+                                                 since=r["edge"].get("since"))))
 
     @strawberry.field(description="Artifacts this person created.")
-    async def artifacts_created(self, info: Info, first: int | None = None, after: str | None = None) -> ArtifactConnection:
-        loaders = info.context.loaders
-        page = await loaders.page("person_artifacts_created", loaders.page_args(first, after)).load(self.id)
-        return ArtifactConnection.of(page, lambda c, r: ArtifactEdge(offset=c, node=Artifact.from_node(r["node"])))
+    def artifacts_created(self, info: Info, first: int | None = None, after: str | None = None) -> ArtifactConnection:
+        return _related(info, "person_artifacts_created", first, after, self.id, lambda page: ArtifactConnection.of(
+            page, lambda c, r: ArtifactEdge(offset=c, node=Artifact.from_node(r["node"]))))
 
 
 # Edges carry the relationship's properties beside the node.
