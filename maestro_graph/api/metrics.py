@@ -13,7 +13,7 @@ from __future__ import annotations
 import hmac
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionContext
 
 from maestro_graph.config import Settings
 
@@ -49,18 +49,20 @@ def operation_label(name: str | None) -> str:
     return "other"
 
 
-class OperationMetrics(SchemaExtension):
-    def on_operation(self) -> Iterator[None]:
-        start = time.perf_counter()
-        yield
-        context = self.execution_context
+class OperationClock:
+    """Started when an operation begins; `record` times it and counts its errors by code."""
+
+    def __init__(self) -> None:
+        self.start = time.perf_counter()
+
+    def record(self, context: ExecutionContext) -> None:
         label = operation_label(context.operation_name)
         result = context.result
         errors = (getattr(result, "errors", None) or context.pre_execution_errors or [])
         for error in errors:
             code = (error.extensions or {}).get("code") or getattr(getattr(error, "original_error", None), "code", None)
             GRAPHQL_ERRORS.labels(label, str(code or "GRAPHQL_VALIDATION_FAILED")).inc()
-        GRAPHQL_SECONDS.labels(label, "error" if errors else "ok").observe(time.perf_counter() - start)
+        GRAPHQL_SECONDS.labels(label, "error" if errors else "ok").observe(time.perf_counter() - self.start)
 
 
 class HttpMetrics:
