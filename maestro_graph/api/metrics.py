@@ -14,6 +14,7 @@ import hmac
 import re
 import time
 from collections.abc import Sequence
+from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
@@ -66,18 +67,44 @@ class OperationClock:
 
 
 class HttpMetrics:
-    """Times every HTTP request under its route template and status."""
+    """Times every HTTP request under its route template and status.
+
+    Route templates are remembered per (path, method), and label children per label values, so a
+    request does not match every route and look up its histogram child again; both memories are
+    bounded (arbitrary paths fall under `unmatched` but would otherwise fill the first).
+    """
+
+    MAX_REMEMBERED = 1024
 
     def __init__(self, app: ASGIApp, routes: Sequence[BaseRoute]) -> None:
         self.app = app
         self.routes = routes
+        self._routes: dict[tuple[str, str], str] = {}
+        self._children: dict[tuple[str, str, int], Any] = {}
 
     def route(self, scope: Scope) -> str:
-        for route in self.routes:
-            match, _ = route.matches(scope)
-            if match is Match.FULL:
-                return getattr(route, "path", "unmatched")
-        return "unmatched"
+        key = (scope["path"], scope["method"])
+        found = self._routes.get(key)
+        if found is None:
+            found = "unmatched"
+            for route in self.routes:
+                match, _ = route.matches(scope)
+                if match is Match.FULL:
+                    found = getattr(route, "path", "unmatched")
+                    break
+            if len(self._routes) >= self.MAX_REMEMBERED:
+                self._routes.clear()
+            self._routes[key] = found
+        return found
+
+    def histogram(self, route: str, method: str, status: int) -> Any:
+        key = (route, method, status)
+        child = self._children.get(key)
+        if child is None:
+            child = HTTP_SECONDS.labels(route, method, str(status))
+            if len(self._children) < self.MAX_REMEMBERED:
+                self._children[key] = child
+        return child
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -95,7 +122,7 @@ class HttpMetrics:
         try:
             await self.app(scope, receive, send_status)
         finally:
-            HTTP_SECONDS.labels(self.route(scope), scope["method"], str(status)).observe(time.perf_counter() - start)
+            self.histogram(self.route(scope), scope["method"], status).observe(time.perf_counter() - start)
 
 
 def metrics_allowed(request: Request, settings: Settings) -> bool:
