@@ -37,6 +37,16 @@ GRAPHQL_SECONDS = Histogram("maestro_graphql_operation_seconds", "GraphQL operat
 GRAPHQL_ERRORS = Counter("maestro_graphql_errors", "GraphQL errors by operation name and code", ["operation", "code"])
 
 _seen_operations: set[str] = set()
+_children: dict[tuple[str, ...], Any] = {}  # (metric name, *label values) -> child: labels() costs a lookup and a lock
+
+
+def child(metric: Any, *labels: str) -> Any:
+    """`metric.labels(*labels)`, remembered (labels are bounded, so is this)."""
+    key = (str(id(metric)), *labels)
+    found = _children.get(key)
+    if found is None:
+        found = _children[key] = metric.labels(*labels)
+    return found
 
 
 def operation_label(name: str | None) -> str:
@@ -62,8 +72,8 @@ class OperationClock:
         errors = (getattr(result, "errors", None) or context.pre_execution_errors or [])
         for error in errors:
             code = (error.extensions or {}).get("code") or getattr(getattr(error, "original_error", None), "code", None)
-            GRAPHQL_ERRORS.labels(label, str(code or "GRAPHQL_VALIDATION_FAILED")).inc()
-        GRAPHQL_SECONDS.labels(label, "error" if errors else "ok").observe(time.perf_counter() - self.start)
+            child(GRAPHQL_ERRORS, label, str(code or "GRAPHQL_VALIDATION_FAILED")).inc()
+        child(GRAPHQL_SECONDS, label, "error" if errors else "ok").observe(time.perf_counter() - self.start)
 
 
 class HttpMetrics:
