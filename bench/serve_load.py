@@ -3,7 +3,9 @@
 Needs `wrk` (Debian: `apt-get install -y wrk`). Both servers run on 127.0.0.1 with uvloop +
 httptools, 2 workers, no access log; each case is a short wrk run (default 10 s, 32 connections).
 Cases: a point read, a filtered list page, a 2-hop nested read (project → team → their projects).
-Prints one JSON object: requests/s, p50/p99 per case, each case's ratio to the bare app.
+Prints one JSON object: requests/s, p50/p99 per case, each case's ratio to the bare app, and the
+server's CPU per request (workers and embedded FalkorDB, from /proc), which a loaded machine
+disturbs far less than requests/s.
 
 With `--baseline REF` the same cases also run, in the same run and on the same data, against the
 code of git revision REF (its `maestro_graph/` and `cypher/`, extracted with `git archive` and put
@@ -117,6 +119,25 @@ def wrk(url: str, body: str | None, seconds: int, connections: int, workdir: Pat
             "p99_ms": latency_ms("99%"), "non_2xx": int(errors.group(1)) if errors else 0}
 
 
+def tree_cpu_s(root: int) -> float:
+    """CPU seconds (user + system) used so far by `root` and its descendants (Linux /proc)."""
+    listing = subprocess.run(["ps", "-e", "-o", "pid=,ppid="], capture_output=True, text=True).stdout
+    children: dict[int, list[int]] = {}
+    for line in listing.splitlines():
+        pid, ppid = (int(x) for x in line.split())
+        children.setdefault(ppid, []).append(pid)
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        todo += children.get(pid, [])
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def serve_cases(bin_dir: Path, env: dict[str, str], work: Path, cases: dict[str, str], seconds: int, connections: int,
                 bare_rps: float) -> dict[str, dict[str, float]]:
     """`maestro serve --workers 2` under `env`, every case in turn under wrk."""
@@ -127,7 +148,11 @@ def serve_cases(bin_dir: Path, env: dict[str, str], work: Path, cases: dict[str,
     try:
         wait_ready(f"http://127.0.0.1:{port}/healthz", served)
         for name, query in cases.items():
+            cpu_before = tree_cpu_s(served.pid)
             figures = wrk(f"http://127.0.0.1:{port}/graphql", query, seconds, connections, work)
+            requests = figures["requests_per_s"] * seconds
+            # the server's own CPU (workers + embedded FalkorDB) per request: far less sensitive to other load than requests/s
+            figures["server_cpu_ms_per_request"] = round(1000 * (tree_cpu_s(served.pid) - cpu_before) / max(requests, 1), 3)
             figures["ratio_to_bare"] = round(figures["requests_per_s"] / bare_rps, 4)
             figures_of[name] = figures
     finally:
@@ -184,6 +209,9 @@ def main() -> None:
         if args.baseline:
             result["speedup_over_baseline"] = {
                 name: round(result[name]["requests_per_s"] / (result["baseline"][name]["requests_per_s"] or float("nan")), 3)
+                for name in cases}
+            result["server_cpu_saved"] = {
+                name: round(1 - result[name]["server_cpu_ms_per_request"] / result["baseline"][name]["server_cpu_ms_per_request"], 3)
                 for name in cases}
     result["machine"] = {"cpu_count": os.cpu_count(), "load_average_1m": round(os.getloadavg()[0], 2),
                          "python": platform.python_version(), "platform": platform.platform()}
