@@ -58,8 +58,8 @@ class RespConnection(asyncio.Protocol):
         while True:
             try:
                 reply = self._reader.gets()
-            except RedisConnectionError as exc:  # not RESP: nothing more on this connection can be trusted
-                self._fail(exc)
+            except Exception as exc:  # noqa: BLE001 - not RESP, or not UTF-8: nothing more here can be trusted
+                self._fail(exc if isinstance(exc, RedisConnectionError) else RedisConnectionError(f"unreadable reply: {exc}"))
                 self.close()
                 return
             if reply is False:
