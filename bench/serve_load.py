@@ -3,9 +3,15 @@
 Needs `wrk` (Debian: `apt-get install -y wrk`). Both servers run on 127.0.0.1 with uvloop +
 httptools, 2 workers, no access log; each case is a short wrk run (default 10 s, 32 connections).
 Cases: a point read, a filtered list page, a 2-hop nested read (project → team → their projects).
-Prints one JSON object: requests/s, p50/p99 per case, each case's ratio to the bare app.
+Prints one JSON object: requests/s, p50/p99 per case, each case's ratio to the bare app, and the
+server's CPU per request (workers and embedded FalkorDB, from /proc), which a loaded machine
+disturbs far less than requests/s.
 
-    python bench/serve_load.py [--seconds 10] [--connections 32] [--projects 2000]
+With `--baseline REF` the same cases also run, in the same run and on the same data, against the
+code of git revision REF (its `maestro_graph/` and `cypher/`, extracted with `git archive` and put
+first on PYTHONPATH), so a change is measured before and after under the same machine load.
+
+    python bench/serve_load.py [--seconds 10] [--connections 32] [--projects 2000] [--baseline REF]
 """
 
 from __future__ import annotations
@@ -113,12 +119,56 @@ def wrk(url: str, body: str | None, seconds: int, connections: int, workdir: Pat
             "p99_ms": latency_ms("99%"), "non_2xx": int(errors.group(1)) if errors else 0}
 
 
+def tree_cpu_s(root: int) -> float:
+    """CPU seconds (user + system) used so far by `root` and its descendants (Linux /proc)."""
+    listing = subprocess.run(["ps", "-e", "-o", "pid=,ppid="], capture_output=True, text=True).stdout
+    children: dict[int, list[int]] = {}
+    for line in listing.splitlines():
+        pid, ppid = (int(x) for x in line.split())
+        children.setdefault(ppid, []).append(pid)
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        todo += children.get(pid, [])
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def serve_cases(bin_dir: Path, env: dict[str, str], work: Path, cases: dict[str, str], seconds: int, connections: int,
+                bare_rps: float) -> dict[str, dict[str, float]]:
+    """`maestro serve --workers 2` under `env`, every case in turn under wrk."""
+    port = free_port()
+    served = subprocess.Popen([str(bin_dir / "maestro"), "serve", "--port", str(port), "--workers", "2"], env=env,
+                              cwd=work, stdout=subprocess.DEVNULL, stderr=(work / "serve.err").open("wb"))
+    figures_of: dict[str, dict[str, float]] = {}
+    try:
+        wait_ready(f"http://127.0.0.1:{port}/healthz", served)
+        for name, query in cases.items():
+            cpu_before = tree_cpu_s(served.pid)
+            figures = wrk(f"http://127.0.0.1:{port}/graphql", query, seconds, connections, work)
+            requests = figures["requests_per_s"] * seconds
+            # the server's own CPU (workers + embedded FalkorDB) per request: far less sensitive to other load than requests/s
+            figures["server_cpu_ms_per_request"] = round(1000 * (tree_cpu_s(served.pid) - cpu_before) / max(requests, 1), 3)
+            figures["ratio_to_bare"] = round(figures["requests_per_s"] / bare_rps, 4)
+            figures_of[name] = figures
+    finally:
+        stop(served)
+    return figures_of
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--projects", type=int, default=2000)
+    parser.add_argument("--baseline", help="also measure the code of this git revision, in the same run")
+    parser.add_argument("--cases", default=",".join(CASES), help="comma-separated subset of: " + ", ".join(CASES))
     args = parser.parse_args()
+    cases = {name: CASES[name] for name in args.cases.split(",")}
     if shutil.which("wrk") is None:
         raise SystemExit("bench/serve_load.py needs wrk: apt-get install -y wrk")
     bin_dir = Path(sys.executable).parent
@@ -141,18 +191,28 @@ def main() -> None:
         finally:
             stop(bare)
 
-        port = free_port()
-        served = subprocess.Popen([str(bin_dir / "maestro"), "serve", "--port", str(port), "--workers", "2"], env=env,
-                                  cwd=work, stdout=subprocess.DEVNULL, stderr=(work / "serve.err").open("wb"))
-        try:
-            wait_ready(f"http://127.0.0.1:{port}/healthz", served)
-            bare_rps = result["bare_starlette"]["requests_per_s"] or float("nan")
-            for name, query in CASES.items():
-                figures = wrk(f"http://127.0.0.1:{port}/graphql", query, args.seconds, args.connections, work)
-                figures["ratio_to_bare"] = round(figures["requests_per_s"] / bare_rps, 4)
-                result[name] = figures
-        finally:
-            stop(served)
+        sides: list[tuple[str, dict[str, str]]] = [("served", env)]
+        if args.baseline:
+            baseline = work / "baseline"
+            baseline.mkdir()
+            archive = subprocess.run(["git", "-C", str(Path(__file__).resolve().parent.parent), "archive", args.baseline,
+                                      "maestro_graph", "cypher"], capture_output=True, check=True).stdout
+            subprocess.run(["tar", "-x", "-C", str(baseline)], input=archive, check=True)
+            sides.insert(0, ("baseline", env | {"PYTHONPATH": str(baseline)}))
+        bare_rps = result["bare_starlette"]["requests_per_s"] or float("nan")
+        for side, side_env in sides:
+            figures_of = serve_cases(bin_dir, side_env, work, cases, args.seconds, args.connections, bare_rps)
+            if side == "baseline":
+                result["baseline"] = {"ref": args.baseline, **figures_of}
+            else:
+                result.update(figures_of)
+        if args.baseline:
+            result["speedup_over_baseline"] = {
+                name: round(result[name]["requests_per_s"] / (result["baseline"][name]["requests_per_s"] or float("nan")), 3)
+                for name in cases}
+            result["server_cpu_saved"] = {
+                name: round(1 - result[name]["server_cpu_ms_per_request"] / result["baseline"][name]["server_cpu_ms_per_request"], 3)
+                for name in cases}
     result["machine"] = {"cpu_count": os.cpu_count(), "load_average_1m": round(os.getloadavg()[0], 2),
                          "python": platform.python_version(), "platform": platform.platform()}
     json.dump(result, sys.stdout, indent=2)

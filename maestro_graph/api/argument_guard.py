@@ -3,23 +3,26 @@
 Such characters cannot be stored (NUL cuts a FalkorDB query short; a lone surrogate is not
 UTF-8, so neither store nor JSON response can carry it). Checking here, on the coerced
 arguments of each field before its resolver runs, covers ids, filter values, tags, cursors and
-every argument added later, instead of relying on each resolver to remember.
+every argument added later, instead of relying on each resolver to remember. The check runs from
+the request policy (`extension.py`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
 from typing import Any
 
-from graphql import GraphQLResolveInfo, OperationType
-from strawberry.extensions import SchemaExtension
+from graphql import GraphQLResolveInfo
 
 from maestro_graph.api.types.common import ErrorCode, MutationError
 from maestro_graph.errors import InvalidInput
 
 
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
 def unstorable(text: str) -> bool:
-    return "\x00" in text or any("\ud800" <= ch <= "\udfff" for ch in text)
+    return UNSTORABLE.search(text) is not None
 
 
 def find_unstorable(value: Any, path: str) -> str | None:
@@ -41,19 +44,17 @@ def find_unstorable(value: Any, path: str) -> str | None:
     return None
 
 
-class ArgumentGuard(SchemaExtension):
-    """Refuses a field whose arguments hold a NUL or a lone surrogate, with INVALID_INPUT naming the argument.
+def refuse_unstorable(kwargs: dict[str, Any], info: GraphQLResolveInfo, top_level_mutation: bool) -> MutationError | None:
+    """Refuse a field whose arguments hold a NUL or a lone surrogate, with INVALID_INPUT naming the argument.
 
-    A mutation answers with its typed error (as for any other bad input); a query field with a
-    GraphQL error carrying the same code and field.
+    A top-level mutation answers with its typed error (as for any other bad input, returned here);
+    any other field raises a GraphQL error carrying the same code and field. None: all storable.
     """
-
-    def resolve(self, _next: Callable[..., Any], root: Any, info: GraphQLResolveInfo, *args: Any, **kwargs: Any) -> Any:
-        for name, value in kwargs.items():
-            where = find_unstorable(value, name)
-            if where:
-                message = f"{where} contains a NUL or an unpaired surrogate character"
-                if info.operation.operation == OperationType.MUTATION and info.path.prev is None:
-                    return MutationError(code=ErrorCode.INVALID_INPUT, message=message, field=where)
-                raise InvalidInput(message, where)
-        return _next(root, info, *args, **kwargs)
+    for name, value in kwargs.items():
+        where = find_unstorable(value, name)
+        if where:
+            message = f"{where} contains a NUL or an unpaired surrogate character"
+            if top_level_mutation:
+                return MutationError(code=ErrorCode.INVALID_INPUT, message=message, field=where)
+            raise InvalidInput(message, where)
+    return None

@@ -38,7 +38,7 @@ from maestro_graph.secret import server_secret
 from maestro_graph.service.keys import KEY_PATTERN, digest, verify_key
 from maestro_graph.store.port import GraphStore
 
-__all__ = ["ANONYMOUS", "AuthMiddleware", "Authenticator", "CanAdmin", "CanEdit", "Principal", "Role", "WriteAccess"]
+__all__ = ["ANONYMOUS", "AuthMiddleware", "Authenticator", "CanAdmin", "CanEdit", "Principal", "Role", "WriteAccess", "write_refusal"]
 
 log = logging.getLogger("maestro.auth")
 ADMIN_TOKEN_PRINCIPAL = Principal(id="admin-token", name="admin token", role=Role.ADMIN)
@@ -180,18 +180,27 @@ class CanAdmin(_RoleRequired):
     role = Role.ADMIN
 
 
+def write_refusal(principal: Principal | None) -> GraphQLError | None:
+    """Why a mutation operation may not run for `principal` (None: it may); anonymous when absent."""
+    principal = ANONYMOUS if principal is None else principal
+    if principal.may(Role.EDITOR):
+        return None
+    error = (Forbidden("mutations need the editor role", "authorization") if principal.authenticated
+             else Unauthenticated("mutations need an editor credential (`Authorization: Bearer <API key>`)",
+                                  "authorization"))
+    return GraphQLError(error.message, original_error=error)
+
+
 class WriteAccess(SchemaExtension):
     """Backstop for the permission classes: a mutation operation needs at least the editor role,
     so a mutation field added without `permission_classes` is still closed to readers and
-    anonymous callers. Nothing of the operation runs when it refuses."""
+    anonymous callers. Nothing of the operation runs when it refuses. (The app's schema applies
+    the same rule inside its one request policy, `extension.py`.)"""
 
     def on_execute(self):  # type: ignore[no-untyped-def]
         context = self.execution_context
         if context.operation_type == OperationType.MUTATION:
-            principal: Principal = getattr(context.context, "principal", ANONYMOUS)
-            if not principal.may(Role.EDITOR):
-                error = (Forbidden("mutations need the editor role", "authorization") if principal.authenticated
-                         else Unauthenticated("mutations need an editor credential (`Authorization: Bearer <API key>`)",
-                                              "authorization"))
-                context.result = ExecutionResult(data=None, errors=[GraphQLError(error.message, original_error=error)])
+            refusal = write_refusal(getattr(context.context, "principal", None))
+            if refusal is not None:
+                context.result = ExecutionResult(data=None, errors=[refusal])
         yield

@@ -14,17 +14,16 @@ Limits run before graphql-core's validation: the hop and node measures are memoi
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from threading import Lock
 
 from graphql import ASTValidationRule, DocumentNode, GraphQLError, GraphQLSchema, parse, specified_rules, validate
 from graphql.validation import NoSchemaIntrospectionCustomRule
-from strawberry.extensions import SchemaExtension
 from strawberry.extensions.max_aliases import create_validator as max_aliases_rule
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
-from maestro_graph.api.limits import FragmentCycle, Shape, measure
+from maestro_graph.api.limits import FragmentCycle, Shape, measure_with_inputs
 
 MAX_TOKENS = 5000
 MAX_ALIASES = 30
@@ -70,6 +69,12 @@ def parse_cached(query: str) -> DocumentNode | GraphQLError:
     return hit  # type: ignore[return-value]
 
 
+def _inputs(variables: dict[str, object] | None, names: Iterable[str]) -> tuple[tuple[str, str, object], ...]:
+    """The values of the named variables, with their types (so `1` and `true` differ), in name order."""
+    values = variables or {}
+    return tuple(sorted((name, type(values.get(name)).__name__, values.get(name)) for name in names))
+
+
 class DocumentGate:
     """One per schema: its validation rules, built once, and its cache of validation results."""
 
@@ -83,15 +88,31 @@ class DocumentGate:
         self.default_first = default_first
         self.max_first = max_first
         self._validated = LruCache(CACHE_SIZE)
+        self._shapes = LruCache(CACHE_SIZE)
 
     def shape(self, schema: GraphQLSchema, document: DocumentNode, operation_name: str | None,
-              variables: dict[str, object] | None) -> Shape | None:
-        """The operation's shape; None when its fragments form a cycle (validation says why)."""
+              variables: dict[str, object] | None, query: str | None = None) -> Shape | None:
+        """The operation's shape; None when its fragments form a cycle (validation says why).
+
+        Given the `query` text, the shape is cached per (text, operation): the limits check and the
+        rate limiter's cost both ask for it on every request. A cached shape is reused only while
+        the variables it read (a `first: $n`) have the same values, typed, as when it was measured.
+        """
+        key = f"{operation_name or ''}\x00{query}" if query is not None else None
+        if key is not None:
+            hit = self._shapes.get(key)
+            if hit is not None:
+                shape, inputs = hit  # type: ignore[misc]
+                if inputs == _inputs(variables, (name for name, _, _ in inputs)):
+                    return shape  # type: ignore[no-any-return]
         try:
-            return measure(schema, document, operation_name, variables,
-                           default_first=self.default_first, max_first=self.max_first)
+            shape, read = measure_with_inputs(schema, document, operation_name, variables,
+                                              default_first=self.default_first, max_first=self.max_first)
         except FragmentCycle:
             return None
+        if key is not None:
+            self._shapes.put(key, (shape, _inputs(variables, read)))
+        return shape
 
     def limit_errors(self, shape: Shape | None) -> list[GraphQLError]:
         if shape is None:
@@ -114,30 +135,8 @@ class DocumentGate:
             self._validated.put(query, hit)
         return hit  # type: ignore[return-value]
 
-    def extension(self) -> CachedDocument:
-        return CachedDocument(self)
-
-
-class CachedDocument(SchemaExtension):
-    """Parsing and validation through the gate's caches, with the limits checked in between."""
-
-    def __init__(self, gate: DocumentGate) -> None:
-        self.gate = gate
-
-    def on_parse(self) -> Iterator[None]:
-        context = self.execution_context
-        if context.query is not None and context.graphql_document is None:
-            parsed = parse_cached(context.query)
-            if isinstance(parsed, GraphQLError):
-                raise parsed  # Strawberry turns it into the usual syntax error result
-            context.graphql_document = parsed
-        yield
-
-    def on_validate(self) -> Iterator[None]:
-        context = self.execution_context
-        document = context.graphql_document
-        if document is not None and context.query is not None:
-            schema = context.schema._schema
-            errors = self.gate.limit_errors(self.gate.shape(schema, document, context.operation_name, context.variables))
-            context.pre_execution_errors = errors or self.gate.validate(schema, context.query, document)
-        yield
+    def check(self, schema: GraphQLSchema, query: str, document: DocumentNode, operation_name: str | None,
+              variables: dict[str, object] | None) -> list[GraphQLError]:
+        """Limit errors first (cheap, and a fragment bomb never reaches validation), else validation's."""
+        return self.limit_errors(self.shape(schema, document, operation_name, variables, query)) or \
+            self.validate(schema, query, document)

@@ -4,31 +4,26 @@ Loaders cache per request, which is right for a query but wrong across mutations
 `a: addTeamMember(...) b: addTeamMember(...)` the second result's `team` would be served from
 the first one's cache (a team of 1 after two additions). GraphQL runs top-level mutation fields
 one after another, so clearing the cache when each one's resolver returns (before its result's
-fields load) makes every result reflect every write before it.
+fields load) makes every result reflect every write before it (called from the request policy, `extension.py`).
 """
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
 from typing import Any
 
-from graphql import GraphQLResolveInfo, OperationType
-from strawberry.extensions import SchemaExtension
+from graphql import GraphQLResolveInfo
 
 
-class FreshLoadersAfterMutations(SchemaExtension):
-    def resolve(self, _next: Callable[..., Any], root: Any, info: GraphQLResolveInfo, *args: Any, **kwargs: Any) -> Any:
-        result = _next(root, info, *args, **kwargs)
-        if info.operation.operation != OperationType.MUTATION or info.path.prev is not None:
-            return result
-        if not inspect.isawaitable(result):
-            info.context.loaders.clear()
-            return result
+def clear_after(result: Any, info: GraphQLResolveInfo) -> Any:
+    """`result` of a top-level mutation field, with the request's loaders cleared once it is there."""
+    if not inspect.isawaitable(result):
+        info.context.loaders.clear()
+        return result
 
-        async def written() -> Any:
-            value = await result
-            info.context.loaders.clear()
-            return value
+    async def written() -> Any:
+        value = await result
+        info.context.loaders.clear()
+        return value
 
-        return written()
+    return written()

@@ -95,7 +95,7 @@ def _format_error(error: GraphQLError) -> dict[str, Any]:
     if isinstance(original, MaestroError):
         formatted["message"] = original.message
         formatted["extensions"] = {"code": original.code, "field": original.field}
-    elif error.extensions and "code" in error.extensions:  # e.g. INTERNAL set by MaskInternalErrors
+    elif error.extensions and "code" in error.extensions:  # e.g. INTERNAL set by the request policy's masking
         formatted["extensions"] = {"code": error.extensions["code"]}
     elif original is not None and not isinstance(original, GraphQLError):
         formatted["message"] = "internal error"  # logged with its traceback by MaestroSchema

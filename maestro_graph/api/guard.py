@@ -83,9 +83,11 @@ class GraphQLGuard:
         if scope["type"] != "http" or scope["path"] != self.path or scope["method"] != "POST":
             await self.app(scope, receive, send)
             return
+        headers = dict(scope["headers"])
         try:
-            body = await asyncio.wait_for(self._read_body(scope, receive), self.timeout_s)
-            content_type = dict(scope["headers"]).get(b"content-type", b"application/json")
+            async with asyncio.timeout(self.timeout_s):  # in this task: wait_for would start one per request
+                body = await self._read_body(headers, receive)
+            content_type = headers.get(b"content-type", b"application/json")
             if content_type.split(b";")[0].strip().lower() == b"application/json":
                 payload = decode_payload(body)
                 self._charge(scope, payload)
@@ -97,8 +99,8 @@ class GraphQLGuard:
             return
         await GuardedCall(self, scope, body, receive, send).run()
 
-    async def _read_body(self, scope: Scope, receive: Receive) -> bytes:
-        length = dict(scope["headers"]).get(b"content-length")
+    async def _read_body(self, headers: dict[bytes, bytes], receive: Receive) -> bytes:
+        length = headers.get(b"content-length")
         if length is not None and length.isdigit() and int(length) > self.max_body_bytes:
             raise Refusal(413, "PAYLOAD_TOO_LARGE", f"the request body exceeds {self.max_body_bytes} bytes")
         chunks: list[bytes] = []
@@ -161,29 +163,40 @@ class GuardedCall:
         elif not self.too_large:
             self.chunks.append(chunk)
 
-    async def watch(self) -> None:
+    async def watch(self, work: asyncio.Task[Any]) -> None:
         while (await self.receive())["type"] != "http.disconnect":
             pass
         self.disconnected.set()
+        work.cancel()
 
     async def run(self) -> None:
-        work = asyncio.create_task(self.guard.app(self.scope, self.replay, self.buffer))
-        watcher = asyncio.create_task(self.watch())
-        done, _ = await asyncio.wait({work, watcher}, timeout=self.guard.timeout_s, return_when=asyncio.FIRST_COMPLETED)
-        if work not in done:
-            work.cancel()
-            await asyncio.gather(work, return_exceptions=True)
-        watcher.cancel()
+        """The app runs in this task under the budget; a second task only listens for the client leaving
+        (and cancels this one when it does)."""
+        work = asyncio.current_task()
+        assert work is not None
+        watcher = asyncio.create_task(self.watch(work))
+        timed_out = False
+        try:
+            async with asyncio.timeout(self.guard.timeout_s) as budget:
+                await self.guard.app(self.scope, self.replay, self.buffer)
+        except TimeoutError:
+            if not budget.expired():
+                raise  # the app's own TimeoutError escapes as any exception would
+            timed_out = True
+        except asyncio.CancelledError:
+            if not self.disconnected.is_set() or work.uncancel() > 0:
+                raise  # cancelled from outside (shutdown), not by the watcher
+        finally:
+            watcher.cancel()
         await asyncio.gather(watcher, return_exceptions=True)
-        if work in done:
-            work.result()  # an exception escaping the app propagates as usual
-            await self.flush()
-        elif self.disconnected.is_set():
-            log.info("client disconnected; the request was cancelled")
-        else:
+        if timed_out:
             log.warning("request exceeded its %.1f s budget and was cancelled", self.guard.timeout_s)
             await send_error(self.send, Refusal(
                 200, "TIMEOUT", f"the request took longer than its {self.guard.timeout_s:g} s budget and was stopped"))
+        elif self.disconnected.is_set():
+            log.info("client disconnected; the request was cancelled")
+        else:
+            await self.flush()
 
     async def flush(self) -> None:
         if self.too_large:

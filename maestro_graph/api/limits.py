@@ -60,6 +60,7 @@ class _Walk:
         self.max_first = max_first
         self.memo: dict[str, tuple[int, int, int]] = {}
         self.visiting: set[str] = set()
+        self.read_variables: set[str] = set()  # the shape depends on the document and these values only
 
     def first(self, field: FieldNode) -> int:
         for argument in field.arguments or ():
@@ -70,6 +71,7 @@ class _Walk:
             if isinstance(value, IntValueNode):
                 raw = int(value.value)
             elif isinstance(value, VariableNode):
+                self.read_variables.add(value.name.value)
                 raw = self.variables.get(value.name.value)
             if isinstance(raw, int) and not isinstance(raw, bool):
                 return max(0, min(raw, self.max_first))
@@ -135,6 +137,14 @@ class _Walk:
 def measure(schema: GraphQLSchema, document: DocumentNode, operation_name: str | None,
             variables: Mapping[str, Any] | None, *, default_first: int, max_first: int) -> Shape:
     """The shape of the operation that will run (the named one, or the only one)."""
+    return measure_with_inputs(schema, document, operation_name, variables, default_first=default_first,
+                               max_first=max_first)[0]
+
+
+def measure_with_inputs(schema: GraphQLSchema, document: DocumentNode, operation_name: str | None,
+                        variables: Mapping[str, Any] | None, *, default_first: int,
+                        max_first: int) -> tuple[Shape, frozenset[str]]:
+    """The shape, and the names of the variables whose values it depends on (a `first: $n`)."""
     walk = _Walk(schema, document, variables or {}, default_first, max_first)
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     if operation_name is not None:
@@ -145,4 +155,4 @@ def measure(schema: GraphQLSchema, document: DocumentNode, operation_name: str |
                 "subscription": schema.subscription_type}[operation.operation.value]
         h, n, f = walk.selections(operation.selection_set, root, False)
         hops, nodes, fields = max(hops, h), max(nodes, n), max(fields, f)
-    return Shape(hops=hops, nodes=nodes, fields=fields)
+    return Shape(hops=hops, nodes=nodes, fields=fields), frozenset(walk.read_variables)

@@ -13,7 +13,8 @@ from __future__ import annotations
 import hmac
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
@@ -21,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionContext
 
 from maestro_graph.config import Settings
 
@@ -36,6 +37,16 @@ GRAPHQL_SECONDS = Histogram("maestro_graphql_operation_seconds", "GraphQL operat
 GRAPHQL_ERRORS = Counter("maestro_graphql_errors", "GraphQL errors by operation name and code", ["operation", "code"])
 
 _seen_operations: set[str] = set()
+_children: dict[tuple[str, ...], Any] = {}  # (metric name, *label values) -> child: labels() costs a lookup and a lock
+
+
+def child(metric: Any, *labels: str) -> Any:
+    """`metric.labels(*labels)`, remembered (labels are bounded, so is this)."""
+    key = (str(id(metric)), *labels)
+    found = _children.get(key)
+    if found is None:
+        found = _children[key] = metric.labels(*labels)
+    return found
 
 
 def operation_label(name: str | None) -> str:
@@ -49,33 +60,61 @@ def operation_label(name: str | None) -> str:
     return "other"
 
 
-class OperationMetrics(SchemaExtension):
-    def on_operation(self) -> Iterator[None]:
-        start = time.perf_counter()
-        yield
-        context = self.execution_context
+class OperationClock:
+    """Started when an operation begins; `record` times it and counts its errors by code."""
+
+    def __init__(self) -> None:
+        self.start = time.perf_counter()
+
+    def record(self, context: ExecutionContext) -> None:
         label = operation_label(context.operation_name)
         result = context.result
         errors = (getattr(result, "errors", None) or context.pre_execution_errors or [])
         for error in errors:
             code = (error.extensions or {}).get("code") or getattr(getattr(error, "original_error", None), "code", None)
-            GRAPHQL_ERRORS.labels(label, str(code or "GRAPHQL_VALIDATION_FAILED")).inc()
-        GRAPHQL_SECONDS.labels(label, "error" if errors else "ok").observe(time.perf_counter() - start)
+            child(GRAPHQL_ERRORS, label, str(code or "GRAPHQL_VALIDATION_FAILED")).inc()
+        child(GRAPHQL_SECONDS, label, "error" if errors else "ok").observe(time.perf_counter() - self.start)
 
 
 class HttpMetrics:
-    """Times every HTTP request under its route template and status."""
+    """Times every HTTP request under its route template and status.
+
+    Route templates are remembered per (path, method), and label children per label values, so a
+    request does not match every route and look up its histogram child again; both memories are
+    bounded (arbitrary paths fall under `unmatched` but would otherwise fill the first).
+    """
+
+    MAX_REMEMBERED = 1024
 
     def __init__(self, app: ASGIApp, routes: Sequence[BaseRoute]) -> None:
         self.app = app
         self.routes = routes
+        self._routes: dict[tuple[str, str], str] = {}
+        self._children: dict[tuple[str, str, int], Any] = {}
 
     def route(self, scope: Scope) -> str:
-        for route in self.routes:
-            match, _ = route.matches(scope)
-            if match is Match.FULL:
-                return getattr(route, "path", "unmatched")
-        return "unmatched"
+        key = (scope["path"], scope["method"])
+        found = self._routes.get(key)
+        if found is None:
+            found = "unmatched"
+            for route in self.routes:
+                match, _ = route.matches(scope)
+                if match is Match.FULL:
+                    found = getattr(route, "path", "unmatched")
+                    break
+            if len(self._routes) >= self.MAX_REMEMBERED:
+                self._routes.clear()
+            self._routes[key] = found
+        return found
+
+    def histogram(self, route: str, method: str, status: int) -> Any:
+        key = (route, method, status)
+        child = self._children.get(key)
+        if child is None:
+            child = HTTP_SECONDS.labels(route, method, str(status))
+            if len(self._children) < self.MAX_REMEMBERED:
+                self._children[key] = child
+        return child
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -93,7 +132,7 @@ class HttpMetrics:
         try:
             await self.app(scope, receive, send_status)
         finally:
-            HTTP_SECONDS.labels(self.route(scope), scope["method"], str(status)).observe(time.perf_counter() - start)
+            self.histogram(self.route(scope), scope["method"], status).observe(time.perf_counter() - start)
 
 
 def metrics_allowed(request: Request, settings: Settings) -> bool:

@@ -10,14 +10,11 @@ from typing import Annotated, Any, TypeVar
 import strawberry
 from graphql import GraphQLError
 from strawberry.schema.config import StrawberryConfig
-from strawberry.extensions import MaskErrors
 from strawberry.types import Info
 
-from maestro_graph.api.argument_guard import ArgumentGuard
-from maestro_graph.api.auth import CanAdmin, CanEdit, WriteAccess
+from maestro_graph.api.auth import CanAdmin, CanEdit
 from maestro_graph.api.documents import DocumentGate, parse_cached
-from maestro_graph.api.fresh_loaders import FreshLoadersAfterMutations
-from maestro_graph.api.metrics import OperationMetrics
+from maestro_graph.api.extension import RequestPolicy
 from maestro_graph.api.mutations.keys import KeysMutation
 from maestro_graph.api.queries.analytics import AnalyticsQuery
 from maestro_graph.api.queries.keys import KeysQuery
@@ -242,15 +239,6 @@ def unexpected(error: GraphQLError) -> bool:
     return not isinstance(original, (MaestroError, GraphQLError))
 
 
-class MaskInternalErrors(MaskErrors):
-    """Strawberry's MaskErrors, with the masked error labelled INTERNAL, never as a validation error."""
-
-    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
-        masked = super().anonymise_error(error)
-        masked.extensions = {"code": "INTERNAL"}
-        return masked
-
-
 class MaestroSchema(strawberry.Schema):
     """Logs only the errors that are ours: a client's mistake is answered, not logged as a fault."""
 
@@ -275,9 +263,8 @@ def build_schema(*, introspection: bool = True, max_hops: int = 4, max_nodes: in
         config=StrawberryConfig(scalar_map=SCALARS),
         query=Query,
         mutation=Mutation,
-        # factories, so that every request gets fresh extension instances; the caches are the gate's
-        extensions=[gate.extension, WriteAccess, ArgumentGuard, FreshLoadersAfterMutations, OperationMetrics,
-                    lambda: MaskInternalErrors(should_mask_error=unexpected, error_message="internal error")],
+        # a factory, so that every request gets a fresh instance; the caches are the gate's
+        extensions=[RequestPolicy.factory(gate, unexpected)],
     )
     built.gate = gate
     return built
@@ -294,7 +281,7 @@ def query_cost(built: strawberry.Schema) -> Callable[[str, str | None, dict[str,
         document = parse_cached(query)
         if isinstance(document, GraphQLError):
             return 1.0
-        shape = gate.shape(built._schema, document, operation_name, variables)
+        shape = gate.shape(built._schema, document, operation_name, variables, query)
         if shape is None or gate.limit_errors(shape):
             return 1.0  # refused before it runs: it costs the server next to nothing
         return shape.cost

@@ -1,13 +1,17 @@
 """The FalkorDB adapter of the graph store port (embedded by default, or external).
 
-Uses `falkordb.asyncio` over a redis connection pool. Read statements go through
-`GRAPH.RO_QUERY`, so they can never write even if a statement file is wrong. FalkorDB runs
-each query atomically, which is what makes `write` and each `batch` chunk all-or-nothing.
+Statements run over the lean RESP client of `wire.py` and are decoded by `compact.py`
+(`falkordb.asyncio` over redis-py cost a point read more CPU than the rest of its GraphQL request);
+the administrative commands (bootstrap, constraints, AOF rewrite) keep `falkordb.asyncio`. Read
+statements go through `GRAPH.RO_QUERY`, so they can never write even if a statement file is
+wrong. FalkorDB runs each query atomically, which is what makes `write` and each `batch` chunk
+all-or-nothing.
 
-Every call has a deadline of `timeout_s` (`MAESTRO_STORE_TIMEOUT_S`) twice over: the redis
-socket gives up after `timeout_s`, and each query carries FalkorDB's own TIMEOUT argument set a
-little shorter (`SERVER_TIMEOUT_SHARE`), so the store stops the statement and says so before the
-socket gives up; the caller sees `Timeout` either way, and no statement runs on unobserved.
+Every call has a deadline of `timeout_s` (`MAESTRO_STORE_TIMEOUT_S`) twice over: the client gives
+up after `timeout_s` (and closes that connection), and each query carries FalkorDB's own TIMEOUT
+argument set a little shorter (`SERVER_TIMEOUT_SHARE`), so the store stops the statement and says
+so before the client gives up; the caller sees `Timeout` either way, and no statement runs on
+unobserved.
 """
 
 from __future__ import annotations
@@ -18,18 +22,21 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NoReturn
 
 from falkordb.asyncio import FalkorDB
+from falkordb.helpers import stringify_param_value
 from redis.asyncio import BlockingConnectionPool
-from redis.asyncio.connection import UnixDomainSocketConnection
+from redis.asyncio.connection import SSLConnection, UnixDomainSocketConnection, parse_url
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from maestro_graph.errors import Conflict, StoreUnavailable, Timeout
 from maestro_graph.store.port import Params, Row, StoreQueryError
+from maestro_graph.store import compact
 from maestro_graph.store.statements import Statements
 from maestro_graph.store.values import plain
 from maestro_graph.store.search_text import backfill_search_text
 from maestro_graph.store.version_keys import backfill_version_keys
+from maestro_graph.store.wire import WirePool, pack
 
 # The index drops these words; left in a query they make it match nothing.
 REDISEARCH_STOPWORDS = frozenset(
@@ -48,9 +55,21 @@ HEALTH_TIMEOUT_S = 5.0
 
 
 
+def params_header(params: Params | None) -> str:
+    """`CYPHER a=... b=... `: how FalkorDB takes parameters (values as Cypher literals, as the falkordb client writes them)."""
+    if not params:
+        return ""
+    parts = ["CYPHER "]
+    for key, value in params.items():
+        if not key or "`" in key:
+            raise ValueError(f"invalid parameter name {key!r}")
+        parts.append(f"`{key}`={stringify_param_value(value)} ")
+    return "".join(parts)
+
+
 def _raise_for(exc: Exception, name: str, timeout_s: float) -> NoReturn:
     timed_out = Timeout(f"the graph store did not answer within {timeout_s:g}s; the request was stopped")
-    if isinstance(exc, RedisTimeoutError) or (isinstance(exc, ResponseError) and "timed out" in str(exc).lower()):
+    if isinstance(exc, (RedisTimeoutError, TimeoutError)) or (isinstance(exc, ResponseError) and "timed out" in str(exc).lower()):
         raise timed_out from exc
     if isinstance(exc, (RedisConnectionError, OSError)):
         raise StoreUnavailable("the graph store is unavailable") from exc
@@ -62,9 +81,12 @@ def _raise_for(exc: Exception, name: str, timeout_s: float) -> NoReturn:
 class FalkorDBStore:
     dialect = "falkordb"
 
-    def __init__(self, db: FalkorDB, pool: BlockingConnectionPool, graph: str, *, timeout_s: float = 30.0) -> None:
+    def __init__(self, db: FalkorDB, pool: BlockingConnectionPool, graph: str, *, timeout_s: float = 30.0,
+                 wire: WirePool | None = None) -> None:
+        """`db`/`pool` (redis-py) run the administrative commands; `wire` runs statements (see `wire.py`)."""
         self._db = db
         self._pool = pool
+        self._wire = wire
         self.graph = graph
         self.timeout_s = timeout_s
         self.timeout_ms = max(1, int(timeout_s * 1000 * SERVER_TIMEOUT_SHARE))
@@ -83,6 +105,7 @@ class FalkorDBStore:
     ) -> FalkorDBStore:
         """Connect over a unix socket (the embedded server) or a redis:// URL (an external one)."""
         if socket_path:
+            wire = WirePool.unix(socket_path, pool_size, password)
             pool = BlockingConnectionPool(
                 connection_class=UnixDomainSocketConnection,
                 path=socket_path,
@@ -98,9 +121,10 @@ class FalkorDBStore:
                 url, max_connections=pool_size, timeout=timeout_s, socket_timeout=timeout_s,
                 socket_connect_timeout=timeout_s, decode_responses=True,
             )
+            wire = _wire_for_url(url, pool_size)
         else:
             raise ValueError("FalkorDBStore needs a socket path or a URL")
-        return cls(FalkorDB(connection_pool=pool), pool, graph, timeout_s=timeout_s)
+        return cls(FalkorDB(connection_pool=pool), pool, graph, timeout_s=timeout_s, wire=wire)
 
     def for_graph(self, graph: str) -> FalkorDBStore:
         view = object.__new__(FalkorDBStore)
@@ -111,15 +135,28 @@ class FalkorDBStore:
     async def _run(
         self, name: str, params: Params | None, graph: str | None, read_only: bool, fill: Mapping[str, str] | None = None
     ) -> list[Row]:
-        g = self._db.select_graph(graph or self.graph)
-        text = self.statements.filled(name, fill)
+        text = params_header(params) + self.statements.filled(name, fill)
         try:
-            run = g.ro_query if read_only else g.query
-            result = await run(text, dict(params or {}), timeout=self.timeout_ms)
+            async with asyncio.timeout(self.timeout_s):  # the socket's deadline, for the whole call
+                return await self._statement(graph or self.graph, text, read_only)
         except Exception as exc:  # noqa: BLE001 - translated into the port's errors
             _raise_for(exc, name, self.timeout_s)
-        columns = [h[1] if isinstance(h, (list, tuple)) else h for h in result.header]
-        return [dict(zip(columns, (plain(v) for v in row))) for row in result.result_set]
+
+    async def _statement(self, graph: str, text: str, read_only: bool) -> list[Row]:
+        command = ("GRAPH.RO_QUERY" if read_only else "GRAPH.QUERY", graph, text, "--compact", "timeout", self.timeout_ms)
+        if self._wire is None:  # a URL scheme the lean client does not speak: the falkordb client
+            g = self._db.select_graph(graph)
+            result = await (g.ro_query if read_only else g.query)(text, timeout=self.timeout_ms)
+            columns = [h[1] if isinstance(h, (list, tuple)) else h for h in result.header]
+            return [dict(zip(columns, (plain(v) for v in row))) for row in result.result_set]
+        reply = await self._wire.request(pack(*command))
+
+        async def property_keys() -> list[str]:
+            keys = await self._wire.request(pack("GRAPH.RO_QUERY", graph, "CALL db.propertyKeys()", "--compact",
+                                                 "timeout", self.timeout_ms))
+            return [next(iter(row.values())) for row in await compact.decode(keys, property_keys)]
+
+        return await compact.decode(reply, property_keys)
 
     async def read(
         self, name: str, params: Params | None = None, *, graph: str | None = None, fill: Mapping[str, str] | None = None
@@ -251,4 +288,16 @@ class FalkorDBStore:
             return False
 
     async def close(self) -> None:
+        if self._wire is not None:
+            await self._wire.close()
         await self._pool.disconnect()
+
+
+def _wire_for_url(url: str, pool_size: int) -> WirePool | None:
+    """The lean client for redis:// and rediss:// URLs (database 0: graphs live there); None otherwise."""
+    options = parse_url(url)
+    if "host" not in options or options.get("db", 0) not in (0, None):
+        return None
+    return WirePool.tcp(options["host"], int(options.get("port") or 6379), pool_size,
+                        password=options.get("password"), username=options.get("username"),
+                        tls=options.get("connection_class") is SSLConnection)

@@ -20,6 +20,8 @@ STORE_SECONDS = Histogram(
     buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10),
 )
 
+_children: dict[tuple[str, str], Any] = {}
+
 
 class InstrumentedStore:
     def __init__(self, inner: GraphStore, calls: Counter[str] | None = None) -> None:
@@ -44,7 +46,10 @@ class InstrumentedStore:
         try:
             return await call
         finally:
-            STORE_SECONDS.labels(name, kind).observe(time.perf_counter() - start)
+            child = _children.get((name, kind))
+            if child is None:  # statement names and kinds are a fixed set: remembering every child is bounded
+                child = _children[(name, kind)] = STORE_SECONDS.labels(name, kind)
+            child.observe(time.perf_counter() - start)
 
     async def read(
         self, name: str, params: Params | None = None, *, graph: str | None = None, fill: Mapping[str, str] | None = None

@@ -1,0 +1,83 @@
+"""The lean statement client: the same values as the falkordb client, and connections that never
+answer the wrong caller."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+import pytest_asyncio
+
+from maestro_graph.errors import Timeout
+from maestro_graph.store.embedded import EmbeddedFalkorDB
+from maestro_graph.store.falkordb import FalkorDBStore, params_header
+from maestro_graph.store.statements import Statements
+from maestro_graph.store.values import plain
+
+# Test-only statements beside the real ones: every kind of value a reply can carry.
+PROBES = {
+    "probe_write": "CREATE (a:A {name: 'a', n: 1, x: 1.5, ok: true, tags: ['t', 'u'], nothing: null})"
+                   "-[:R {w: 0.25, since: 7}]->(b:B {name: 'b'})",
+    "probe_entities": "MATCH p = (a:A)-[r:R]->(b:B) RETURN a, r, p, b.name AS name",
+    "probe_scalars": "RETURN 1 AS i, -2.5 AS d, true AS t, false AS f, null AS z, 'é\"\\\\' AS s, [1, 'x', [2.0]] AS l, "
+                     "{k: {deep: [null, 3]}} AS m, point({latitude: 1.5, longitude: 2.5}) AS pt, $echo AS echo",
+    "probe_slow": "UNWIND range(1, 3000000) AS i WITH i WHERE i % 7 = 0 RETURN count(i) AS c",
+    "probe_echo": "RETURN $v AS v",
+}
+
+
+@pytest_asyncio.fixture
+async def probe_store(falkordb_server: EmbeddedFalkorDB) -> AsyncIterator[FalkorDBStore]:
+    store = FalkorDBStore.connect(socket_path=str(falkordb_server.socket_path), graph="wire_probe", pool_size=2,
+                                  timeout_s=10)
+    store.statements = Statements({**store.statements, **PROBES}, "falkordb")
+    await store.write("probe_write")
+    yield store
+    await store.drop_graph("wire_probe")
+    await store.close()
+
+
+async def _falkordb_client(store: FalkorDBStore, name: str, params: dict | None = None) -> list[dict]:
+    """What the falkordb client (the reference decoder) makes of the same statement."""
+    result = await store._db.select_graph(store.graph).ro_query(params_header(params) + store.statements[name])
+    columns = [h[1] for h in result.header]
+    return [dict(zip(columns, (plain(v) for v in row))) for row in result.result_set]
+
+
+async def test_nodes_edges_paths_and_scalars_decode_as_the_falkordb_client_decodes_them(probe_store: FalkorDBStore) -> None:
+    entities = await probe_store.read("probe_entities")
+    assert entities == await _falkordb_client(probe_store, "probe_entities")
+    [row] = entities
+    assert row["a"] == {"name": "a", "n": 1, "x": 1.5, "ok": True, "tags": ["t", "u"]}
+    assert row["r"] == {"w": 0.25, "since": 7}
+    assert row["p"] == [row["a"], {"name": "b"}]
+    hostile = 'quote " backtick ` brace } newline \n CYPHER MATCH (n) DETACH DELETE n'
+    scalars = await probe_store.read("probe_scalars", {"echo": hostile})
+    assert scalars == await _falkordb_client(probe_store, "probe_scalars", {"echo": hostile})
+    assert scalars[0]["echo"] == hostile and scalars[0]["s"] == 'é"\\'
+    assert scalars[0]["m"] == {"k": {"deep": [None, 3]}} and scalars[0]["l"] == [1, "x", [2.0]]
+
+
+async def test_a_cancelled_call_never_lets_its_late_reply_answer_the_next_caller(probe_store: FalkorDBStore) -> None:
+    slow = asyncio.create_task(probe_store.read("probe_slow"))
+    await asyncio.sleep(0.05)  # sent, reply not yet there
+    slow.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await slow
+    answers = await asyncio.gather(*(probe_store.read("probe_echo", {"v": i}) for i in range(6)))
+    assert answers == [[{"v": i}] for i in range(6)]  # two connections, six callers: each its own reply
+
+
+async def test_a_call_past_the_client_deadline_is_a_timeout_and_the_next_call_works(probe_store: FalkorDBStore) -> None:
+    impatient = probe_store.for_graph(probe_store.graph)
+    impatient.timeout_s, impatient.timeout_ms = 0.001, 5_000  # the client gives up first, not the server
+    with pytest.raises(Timeout):
+        await impatient.read("probe_slow")
+    assert await probe_store.read("probe_echo", {"v": "after"}) == [{"v": "after"}]
+
+
+async def test_connections_closed_by_the_server_are_replaced_without_an_error(probe_store: FalkorDBStore) -> None:
+    await asyncio.gather(*(probe_store.read("probe_echo", {"v": i}) for i in range(4)))  # both connections idle now
+    await probe_store._db.connection.execute_command("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes")
+    assert await probe_store.read("probe_echo", {"v": "again"}) == [{"v": "again"}]
