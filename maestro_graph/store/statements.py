@@ -43,7 +43,7 @@ USED = frozenset({
     "dvc_dataset_heads", "import_ci_metrics", "import_metrics_first_seen", "project_by_repository", "project_signal_points",
     "artifacts_missing_version_key", "existing_artifact_versions", "import_version_chains", "set_version_keys",
     # embeddings and similarity (maestro_graph/embed, maestro_graph/similarity)
-    "artifact_count", "artifact_neighbours_ann", "artifact_neighbours_exact", "embedding_state_artifacts",
+    "artifact_count", "artifact_neighbours_ann", "artifact_neighbours_exact", "embedding_any", "embedding_state_artifacts",
     "embedding_state_projects", "project_neighbours_ann", "project_neighbours_exact", "project_semantic_scores",
     "search_artifacts_by_ids", "set_artifact_embeddings", "similarity_projects",
 })
