@@ -63,9 +63,13 @@ def test_the_lexical_query_vector_is_the_fitted_vectorizers_own() -> None:
              "Forecast weekly demand per store", "the of and"]
     index = LexicalIndex(texts)
     for query in ["fraudulent card card payments", "forecast demand zebra", "the", ""]:
-        ours = index.vectorize(query).toarray()
-        theirs = index.vectorizer.transform([query]).toarray()
-        assert abs(ours - theirs).max() < 1e-12
+        theirs = index.vectorizer.transform([query]).toarray()[0]
+        ours = [0.0] * len(theirs)
+        for column, weight in (index.vectorize(query) or {}).items():
+            ours[column] = weight
+        assert max(abs(a - b) for a, b in zip(ours, theirs)) < 1e-12
+        assert list(index.query(index.vectorize(query))) == pytest.approx(
+            list((index.matrix @ index.vectorizer.transform([query]).T).toarray().ravel()), abs=1e-12)
     scores = index.query(index.vectorize("card payments"))
     assert scores.argmax() == 1 and scores[2] == 0.0 and scores[3] == 0.0
     assert sorted(index.matching_terms(index.vectorize("card payments"), 1)) == ["card", "payments"]
@@ -89,3 +93,10 @@ def test_graph_evidence_weighs_rare_shared_artifacts_people_tags_and_class() -> 
     assert list(linked) == [0, 1, 2]
     empty, nothing = index.evidence(set(), set(), set(), "vision")
     assert not empty.any() and len(nothing) == 0
+
+
+def test_the_grid_search_scores_every_weighting_as_the_fused_ranking_does() -> None:
+    judged = [_judged(i, informative=i % 3) for i in range(12)]
+    grid = fusion._grid_ndcg(judged)
+    for i in (0, 7, 30, len(fusion.GRID) - 1):
+        assert grid[i] == pytest.approx(fusion._ndcg(fusion.Weights(*fusion.GRID[i], "learned"), judged), abs=1e-9)

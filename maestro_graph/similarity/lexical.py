@@ -50,32 +50,36 @@ class LexicalIndex:
             self.matrix = None
         self.empty = self.matrix is None
 
-    def vectorize(self, text: str) -> Any:
-        """The query's TF-IDF row (None when nothing is indexed); compute once, use for scores and terms."""
+    def vectorize(self, text: str) -> dict[int, float] | None:
+        """The query's TF-IDF weights by term column (None when nothing is indexed); compute once,
+        use for scores and terms."""
         if self.empty:
             return None
-        import numpy as np
-        from scipy.sparse import csr_matrix
-
         counts = Counter(self._vocabulary[t] for t in self._analyze(text) if t in self._vocabulary)
-        cols = np.fromiter(sorted(counts), dtype=np.int32, count=len(counts))
-        data = np.array([(1.0 + math.log(counts[c])) * self._idf[c] for c in cols], dtype=np.float64)
-        norm = float(np.sqrt((data * data).sum()))
-        if norm > 0:
-            data /= norm
-        return csr_matrix((data, cols, np.array([0, len(cols)])), shape=(1, len(self._vocabulary)))
+        weights = {c: (1.0 + math.log(n)) * float(self._idf[c]) for c, n in counts.items()}
+        norm = math.sqrt(sum(w * w for w in weights.values()))
+        return {c: w / norm for c, w in weights.items()} if norm > 0 else {}
 
-    def query(self, q: Any) -> Any:
-        """A dense array of cosine scores, one per document (zeros when nothing is indexed)."""
+    def query(self, q: dict[int, float] | None) -> Any:
+        """A dense array of cosine scores, one per document (zeros when nothing is indexed).
+
+        Each query term's row of the term -> documents matrix is read straight from its CSR
+        arrays and the weighted rows are summed with one `bincount`: no sparse matrix is built
+        per call (scipy's constructors and checks cost more than the arithmetic here)."""
         import numpy as np
 
-        if q is None or self.by_term is None or q.nnz == 0:
+        if not q or self.by_term is None:
             return np.zeros(self.size)
-        return (q @ self.by_term).toarray().ravel()
+        indptr, indices, data = self.by_term.indptr, self.by_term.indices, self.by_term.data
+        docs = np.concatenate([indices[indptr[c]:indptr[c + 1]] for c in q])
+        weights = np.concatenate([data[indptr[c]:indptr[c + 1]] * w for c, w in q.items()])
+        return np.bincount(docs, weights=weights, minlength=self.size)
 
-    def matching_terms(self, q: Any, row: int, limit: int = 3) -> list[str]:
-        if q is None or self.matrix is None:
+    def matching_terms(self, q: dict[int, float] | None, row: int, limit: int = 3) -> list[str]:
+        """The shared words of the query and document `row` that weigh most in their cosine."""
+        if not q or self.matrix is None:
             return []
-        both = self.matrix[row].multiply(q).tocoo()
-        ranked = sorted(zip(both.data, both.col), reverse=True)[:limit]
-        return [str(self.terms[c]) for _, c in ranked]
+        start, end = self.matrix.indptr[row], self.matrix.indptr[row + 1]
+        both = [(float(d) * q[int(c)], int(c)) for c, d in zip(self.matrix.indices[start:end], self.matrix.data[start:end])
+                if int(c) in q]
+        return [str(self.terms[c]) for _, c in sorted(both, reverse=True)[:limit]]
