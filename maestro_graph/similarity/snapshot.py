@@ -2,11 +2,13 @@
 
 The snapshot is out of date when the graph changes: the API bumps a per-graph generation on
 every write it makes, and a snapshot older than `ttl_s` is out of date anyway (writes by another
-process). A small graph's snapshot (up to `sync_max` projects) is then rebuilt before answering:
-it takes milliseconds, and the answer reflects the write. A large graph's takes seconds (one
-store read of every project, a TF-IDF fit), so there the previous snapshot keeps answering while
-one rebuild runs in the background, and the answer catches up when it lands; only a project the
-snapshot has never seen waits for a rebuild (`get(..., fresh=True)`).
+process). After a write through this process, a small graph's snapshot (up to `sync_max`
+projects) is rebuilt before answering: it is quick, and the answer reflects the write. A large
+graph's takes seconds (one store read of every project, a TF-IDF fit), so there, and whenever
+only `ttl_s` passed, the previous snapshot keeps answering while one rebuild runs in the
+background, and answers catch up when it lands; only a project the snapshot has never seen
+waits for a rebuild (`get(..., fresh=True)`). The first snapshot also imports scikit-learn and
+scipy (seconds): the API starts building it at start when the graph holds vectors.
 """
 
 from __future__ import annotations
@@ -81,7 +83,7 @@ class Snapshot:
 class SnapshotCache:
     """One snapshot per graph; out of date when the graph's generation moved or `ttl_s` passed."""
 
-    def __init__(self, ttl_s: float = 30.0, fusion_ttl_s: float = 600.0, sync_max: int = 5000) -> None:
+    def __init__(self, ttl_s: float = 30.0, fusion_ttl_s: float = 600.0, sync_max: int = 1000) -> None:
         self.ttl_s = ttl_s
         self.fusion_ttl_s = fusion_ttl_s
         self.sync_max = sync_max
@@ -107,7 +109,8 @@ class SnapshotCache:
         if self._current(snap, graph):
             assert snap is not None
             return snap
-        if snap is None or fresh or len(snap) <= self.sync_max:
+        written = snap is not None and snap.generation != self.generations[graph]  # else only older than ttl_s
+        if snap is None or fresh or (written and len(snap) <= self.sync_max):
             for _ in range(3):  # a rebuild already in flight may predate the last write: then one more
                 snap = await asyncio.shield(self._rebuild(store))
                 if self._current(snap, graph):
