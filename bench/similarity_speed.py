@@ -13,7 +13,8 @@ answers).
 - `stored_project`: `similarProjects(projectId, k: 10)` for `--queries` random projects, wall
   time and (`cpu`) this process's CPU time per call, which a loaded machine disturbs less;
 - `unsaved_spec`: the same for as many specs (a real project's description and tags);
-- `first_call_ms`: the first call (snapshot build, fusion learning), apart;
+- `first_call_ms`: the first call (snapshot build; fusion learning on a small graph), apart, then
+  `settle_ms`: waiting for the background work it started (fusion learning on a large graph);
 - `after_write_ms`: the first call after an `updateProject` mutation, `--writes` times;
 - `semantic_recall_at_10`: the service's semantic candidates for a stored project (what the
   served answer fuses) against exact top-10 by numpy over the same vectors (tie-aware), with the
@@ -118,6 +119,10 @@ async def measure(server: Any, projects: int, queries: int, writes: int, cluster
             t = time.perf_counter()
             await timed(client, SIMILAR, {"id": ids[0]})
             out["first_call_ms"] = round((time.perf_counter() - t) * 1000, 1)
+            # Steady state: a large graph learns its fusion weights in the background after the first call.
+            t = time.perf_counter()
+            await sim.cache.settled(store.graph)
+            out["settle_ms"] = round((time.perf_counter() - t) * 1000, 1)
             sample = [rng.randrange(len(ids)) for _ in range(queries)]
             CPU_MS.clear()
             out["stored_project"] = summary([await timed(client, SIMILAR, {"id": ids[i]}) for i in sample])

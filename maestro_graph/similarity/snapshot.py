@@ -30,6 +30,7 @@ from maestro_graph.store.port import GraphStore
 __all__ = ["TOKEN", "LexicalIndex", "ProjectFacts", "Snapshot", "SnapshotCache", "tokens"]
 log = logging.getLogger("maestro.similarity")
 T = TypeVar("T")
+PAGE = 2000  # projects per store read while building a snapshot
 
 
 @dataclass
@@ -78,6 +79,19 @@ class Snapshot:
     def graph_evidence(self, query: ProjectFacts) -> tuple[Any, Any]:
         """(graph score of every row, rows sharing an artifact, a person or a tag with `query`)."""
         return self.graph.evidence(query.artifacts.keys(), query.people, query.tags, query.problem_class)
+
+
+async def read_projects(store: GraphStore, page: int = PAGE) -> list[dict[str, Any]]:
+    """Every project's similarity facts, in id order, `page` projects per statement: one read of
+    20k projects outlived the store's 30 s timeout on a loaded machine."""
+    rows: list[dict[str, Any]] = []
+    after = ""
+    while True:
+        chunk = await store.read("similarity_projects_page", {"after": after, "limit": page})
+        rows.extend(chunk)
+        if len(chunk) < page:
+            return rows
+        after = chunk[-1]["id"]
 
 
 class SnapshotCache:
@@ -146,7 +160,7 @@ class SnapshotCache:
     async def _build(self, store: GraphStore) -> Snapshot:
         graph = store.graph
         generation = self.generations[graph]
-        rows = await store.read("similarity_projects")
+        rows = await read_projects(store)
         # TF-IDF over a large graph takes seconds: built in a thread, the event loop keeps serving
         snap = await asyncio.to_thread(Snapshot.build, rows, generation)
         kept = self.fusions.get(graph)

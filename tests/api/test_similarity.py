@@ -197,7 +197,7 @@ async def test_no_read_ever_returns_a_vector(graph: Api) -> None:
                          ("similarity_projects", {}), ("project_neighbours_exact", {"id": "p:fraud", "vector": None, "k": 5}),
                          ("project_neighbours_ann", {"id": "p:fraud", "vector": None, "k": 5}),
                          ("search_artifacts_by_ids", {"ids": ["a:guard"], "type": None, "tags": [], "minImpact": None}),
-                         ("embedding_any", {}),
+                         ("embedding_any", {}), ("similarity_projects_page", {"after": "", "limit": 10}),
                          ("vector_search", None)]:
         if name == "vector_search":
             rows = [{"node": n, "score": s} for n, s in await store.vector_search("Project", "embedding", [0.05] * 384, 3)]
@@ -275,3 +275,11 @@ async def test_no_warm_up_and_no_model_at_start_when_the_graph_has_no_vectors(ap
     async with serve(api.store, embedding_batch_size=61) as started:
         runtime = started.app.state.embedding
         assert runtime.warmup is None and not runtime.similarity.encoder.loaded
+
+
+async def test_the_snapshot_reads_projects_page_by_page_in_id_order(graph: Api) -> None:
+    from maestro_graph.similarity.snapshot import read_projects
+
+    whole = await graph.store.read("similarity_projects")
+    for page in (1, 2, 5, 6, 100):
+        assert await read_projects(graph.store, page=page) == whole
