@@ -1,6 +1,7 @@
-// One page of what "projects like mine" compares (the columns of similarity_projects): the
-// projects whose id follows $after, in id order, at most $limit. The service reads a large graph
-// page by page, so no single statement outlives the store's timeout. Never the vector.
+// One page of everything "projects like mine" compares, per project: its text fields, the
+// artifacts it used and its people, for the projects whose id follows $after, in id order, at
+// most $limit. The service reads a graph page by page (cached per graph version), so no single
+// statement outlives the store's timeout on a large graph. Never the vector.
 MATCH (p:Project) WHERE p.id > $after
 WITH p ORDER BY p.id LIMIT $limit
 OPTIONAL MATCH (p)-[:USED]->(a:Artifact)

@@ -45,7 +45,7 @@ USED = frozenset({
     # embeddings and similarity (maestro_graph/embed, maestro_graph/similarity)
     "artifact_count", "artifact_neighbours_ann", "artifact_neighbours_exact", "embedding_any", "embedding_state_artifacts",
     "embedding_state_projects", "project_neighbours_ann", "project_neighbours_exact", "project_semantic_scores",
-    "search_artifacts_by_ids", "set_artifact_embeddings", "similarity_projects", "similarity_projects_page",
+    "search_artifacts_by_ids", "set_artifact_embeddings", "similarity_projects_page",
 })
 
 

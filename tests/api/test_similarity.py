@@ -194,7 +194,7 @@ async def test_no_read_ever_returns_a_vector(graph: Api) -> None:
     # the statements this work added return ids and scores, never the vector itself
     store: GraphStore = graph.store
     for name, params in [("embedding_state_projects", {"ids": None}), ("embedding_state_artifacts", {"ids": None}),
-                         ("similarity_projects", {}), ("project_neighbours_exact", {"id": "p:fraud", "vector": None, "k": 5}),
+                         ("project_neighbours_exact", {"id": "p:fraud", "vector": None, "k": 5}),
                          ("project_neighbours_ann", {"id": "p:fraud", "vector": None, "k": 5}),
                          ("search_artifacts_by_ids", {"ids": ["a:guard"], "type": None, "tags": [], "minImpact": None}),
                          ("embedding_any", {}), ("similarity_projects_page", {"after": "", "limit": 10}),
@@ -280,6 +280,9 @@ async def test_no_warm_up_and_no_model_at_start_when_the_graph_has_no_vectors(ap
 async def test_the_snapshot_reads_projects_page_by_page_in_id_order(graph: Api) -> None:
     from maestro_graph.similarity.snapshot import read_projects
 
-    whole = await graph.store.read("similarity_projects")
-    for page in (1, 2, 5, 6, 100):
+    whole = await read_projects(graph.store, page=100)  # one page holds the 6 projects
+    assert [r["id"] for r in whole] == sorted(p[0] for p in PROJECTS)
+    fraud = next(r for r in whole if r["id"] == "p:fraud")
+    assert {a["id"] for a in fraud["artifacts"]} == {"a:txn", "a:guard", "a:gbm"} and set(fraud["people"]) == {"u:ada", "u:bo"}
+    for page in (1, 2, 5, 6):
         assert await read_projects(graph.store, page=page) == whole
