@@ -120,6 +120,11 @@ class Settings(BaseSettings):
         "neighbours) at least this often, besides after every write made through this process.")
     search_min_similarity: float = Field(0.25, ge=-1, le=1, description="Cosine below which a vector hit does not count "
         "as a semantic match in searchArtifacts.")
+    similarity_sync_rebuild_max: int = Field(1000, ge=0, description="Up to this many projects, a write makes the next "
+        "similarProjects rebuild the similarity snapshot before answering; above, the previous snapshot answers while "
+        "one rebuild runs in the background (seconds at 100k projects).")
+    embedding_warmup: bool = Field(True, description="At start, when the graph holds vectors, load the query encoder in "
+        "the background so the first semantic query does not pay for it (never at start without the [ml] extra).")
     # Meta-model (gnn/, maestro_graph/service/retrain.py)
     retrain_days: float | None = Field(None, gt=0, description="Retrain in the server's background when the newest "
         "model is older than this many days (one worker at a time); unset = never (run `maestro train`).")

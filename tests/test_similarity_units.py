@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from maestro_graph.evaluation.bootstrap import mean_ci, paired_difference
 from maestro_graph.evaluation.metrics import ndcg_at_k, ndcg_binary, recall_at_k
 from maestro_graph.similarity import fusion
@@ -52,3 +54,49 @@ def test_too_few_teaching_projects_fall_back_to_rrf() -> None:
 def test_rrf_rewards_agreement_between_lists() -> None:
     scores = fusion.rrf_scores([(0.9, 0.9, 0.9), (1.0, 0.0, 0.0), (0.1, 0.1, 0.1)])
     assert scores[0] > scores[1] and scores[0] > scores[2]
+
+
+def test_the_lexical_query_vector_is_the_fitted_vectorizers_own() -> None:
+    from maestro_graph.similarity.lexical import LexicalIndex
+
+    texts = ["Detect fraudulent card transactions", "card payments and chargebacks, card disputes",
+             "Forecast weekly demand per store", "the of and"]
+    index = LexicalIndex(texts)
+    for query in ["fraudulent card card payments", "forecast demand zebra", "the", ""]:
+        theirs = index.vectorizer.transform([query]).toarray()[0]
+        ours = [0.0] * len(theirs)
+        for column, weight in (index.vectorize(query) or {}).items():
+            ours[column] = weight
+        assert max(abs(a - b) for a, b in zip(ours, theirs)) < 1e-12
+        assert list(index.query(index.vectorize(query))) == pytest.approx(
+            list((index.matrix @ index.vectorizer.transform([query]).T).toarray().ravel()), abs=1e-12)
+    scores = index.query(index.vectorize("card payments"))
+    assert scores.argmax() == 1 and scores[2] == 0.0 and scores[3] == 0.0
+    assert sorted(index.matching_terms(index.vectorize("card payments"), 1)) == ["card", "payments"]
+
+
+def test_graph_evidence_weighs_rare_shared_artifacts_people_tags_and_class() -> None:
+    import math
+
+    from maestro_graph.similarity.graph_index import GraphIndex
+
+    index = GraphIndex(artifacts=[{"a", "b"}, {"a"}, {"b", "c"}, set()],
+                       people=[{"ann"}, {"ann", "bo"}, set(), set()],
+                       tags=[{"fraud"}, set(), {"fraud", "cards"}, set()],
+                       classes=["classification", "classification", "nlp", "classification"])
+    score, linked = index.evidence({"a", "b"}, {"ann"}, {"fraud"}, "classification")
+    aa1 = 1 / math.log(2 + 2)  # project 1 shares "a", used by two projects
+    aa2 = 1 / math.log(2 + 2)  # project 2 shares "b", used by two projects
+    assert score[1] == pytest.approx(0.5 * aa1 / (1 + aa1) + 0.2 * (1 / 2) + 0.1)
+    assert score[2] == pytest.approx(0.5 * aa2 / (1 + aa2) + 0.2 * (1 / 2))
+    assert score[3] == pytest.approx(0.1)  # same class only: scored, but not a graph candidate
+    assert list(linked) == [0, 1, 2]
+    empty, nothing = index.evidence(set(), set(), set(), "vision")
+    assert not empty.any() and len(nothing) == 0
+
+
+def test_the_grid_search_scores_every_weighting_as_the_fused_ranking_does() -> None:
+    judged = [_judged(i, informative=i % 3) for i in range(12)]
+    grid = fusion._grid_ndcg(judged)
+    for i in (0, 7, 30, len(fusion.GRID) - 1):
+        assert grid[i] == pytest.approx(fusion._ndcg(fusion.Weights(*fusion.GRID[i], "learned"), judged), abs=1e-9)

@@ -1,31 +1,40 @@
 """The app's embedding runtime: one encoder, the background worker and the similarity caches.
 
-Started in the lifespan. The model itself loads on the first text to encode (in a thread), so
-starting the API never imports torch; without sentence-transformers installed there is no
-worker and similarity works on lexical and graph evidence alone.
+Started in the lifespan. Starting the API never waits for a model: when the graph already holds
+vectors, the query encoder loads in a background thread (`warmup`), so the first
+`searchArtifacts` or `similarProjects(spec)` finds it ready instead of paying seconds of loading
+inside its request budget; otherwise it loads on the first text to encode. Without
+sentence-transformers installed nothing imports torch: there is no worker and similarity works
+on lexical and graph evidence alone.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import functools
 import importlib.util
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from maestro_graph.config import Settings
-from maestro_graph.embed.encoder import Encoder
+from maestro_graph.embed.encoder import Encoder, EncoderUnavailable
 from maestro_graph.embed.isolated import IsolatedEncoder
 from maestro_graph.embed.worker import EmbeddingWorker
 from maestro_graph.similarity.service import Similarity
 from maestro_graph.similarity.snapshot import SnapshotCache
 from maestro_graph.store.port import GraphStore
 
+log = logging.getLogger("maestro.embed")
+
 
 @dataclass
 class EmbeddingRuntime:
     similarity: Similarity
     worker: EmbeddingWorker | None
+    warmup: asyncio.Task[None] | None = None  # the query encoder loading at start, when vectors exist
 
     def changed(self, graph: str, label: str | None = None, node_id: str | None = None) -> None:
         """After a write: similarity snapshots are out of date, and a node's text may need a vector."""
@@ -65,14 +74,49 @@ def _shared_isolated(model: str, batch_size: int, threads: int) -> IsolatedEncod
     return IsolatedEncoder(model, batch_size=batch_size, threads=threads)
 
 
+async def _has_vectors(store: GraphStore) -> bool:
+    try:
+        return bool(await store.read("embedding_any"))
+    except Exception as exc:  # noqa: BLE001 - a store that cannot answer now just means no warm-up
+        log.warning("cannot tell whether the graph holds vectors: %s", exc)
+        return False
+
+
+async def _warm(encoder: Encoder) -> None:
+    """Load the model and run it once (the first call also sets up torch's kernels)."""
+    try:
+        await asyncio.to_thread(encoder.encode, ["warm up"])
+    except EncoderUnavailable as exc:
+        log.warning("query encoder unavailable: %s", exc)
+
+
+async def start_warmup(store: GraphStore, settings: Settings, encoder: Encoder | None) -> asyncio.Task[None] | None:
+    """The warm-up task when there is a model to warm and the graph holds vectors, else None."""
+    if encoder is None or encoder.loaded or not settings.embedding_warmup or not await _has_vectors(store):
+        return None
+    return asyncio.create_task(_warm(encoder), name="maestro-query-encoder-warmup")
+
+
 @asynccontextmanager
 async def embedding_runtime(store: GraphStore, settings: Settings) -> AsyncIterator[EmbeddingRuntime]:
     encoder = make_encoder(settings)
-    similarity = Similarity(encoder, SnapshotCache(settings.similarity_cache_ttl_s), settings.embedding_exact_max_nodes)
-    if encoder is None or not settings.embedding_background:
-        yield EmbeddingRuntime(similarity, None)
-        return
-    worker = EmbeddingWorker(store, make_background_encoder(settings) or encoder, queue_size=settings.embedding_queue_size,
-                             batch_size=settings.embedding_batch_size, on_embedded=similarity.cache.changed)
-    async with worker:
-        yield EmbeddingRuntime(similarity, worker)
+    cache = SnapshotCache(settings.similarity_cache_ttl_s, sync_max=settings.similarity_sync_rebuild_max)
+    similarity = Similarity(encoder, cache, settings.embedding_exact_max_nodes)
+    warmup = await start_warmup(store, settings, encoder)
+    if warmup is not None:
+        cache.warm(store)  # the graph holds vectors: similarity is in use, have its snapshot ready too
+    try:
+        if encoder is None or not settings.embedding_background:
+            yield EmbeddingRuntime(similarity, None, warmup)
+            return
+        worker = EmbeddingWorker(store, make_background_encoder(settings) or encoder,
+                                 queue_size=settings.embedding_queue_size, batch_size=settings.embedding_batch_size,
+                                 on_embedded=similarity.cache.changed)
+        async with worker:
+            yield EmbeddingRuntime(similarity, worker, warmup)
+    finally:
+        await cache.close()
+        if warmup is not None and not warmup.done():
+            warmup.cancel()  # the thread finishes loading on its own; nobody waits for it
+            with contextlib.suppress(BaseException):
+                await warmup

@@ -50,23 +50,42 @@ async def embed_nodes(
 ) -> EmbedReport:
     """Embed what is missing or stale (or `everything`), `batch_size` texts per model call.
 
-    Encoding runs in a worker thread, so an event loop that calls this keeps serving; each batch
-    is written as one UNWIND statement. `progress(label, done, total)` follows the work.
+    Encoding runs in a worker thread, so an event loop that calls this keeps serving. Texts go
+    to the model longest first, so each batch holds texts of about one length (less padding; the
+    model sorts only within one call). Each batch is written as one UNWIND statement while the
+    next one encodes: the write's parameter formatting and the store's work overlap the model.
+    `progress(label, done, total)` follows the work.
     """
     report = EmbedReport()
     for label in labels:
         todo, current = await pending(store, label, encoder.name, ids=ids, everything=everything)
+        todo.sort(key=lambda item: -len(item[1]))
         report.current[label] = current
         report.encoded[label] = 0
         if progress:
             progress(label, 0, len(todo))
-        for start in range(0, len(todo), batch_size):
-            chunk = todo[start : start + batch_size]
-            vectors = await asyncio.to_thread(encoder.encode, [text for _, text in chunk])
-            rows = [{"id": i, "vector": v, "model": encoder.name, "hash": text_hash(t)}
-                    for (i, t), v in zip(chunk, vectors)]
-            await store.write(WRITE[label], {"rows": rows})
-            report.encoded[label] += len(chunk)
-            if progress:
-                progress(label, report.encoded[label], len(todo))
+        writing: asyncio.Task[None] | None = None
+        try:
+            for start in range(0, len(todo), batch_size):
+                chunk = todo[start : start + batch_size]
+                vectors = await asyncio.to_thread(encoder.encode, [text for _, text in chunk])
+                if writing is not None:
+                    await writing
+                writing = asyncio.create_task(_write(store, encoder.name, label, chunk, vectors, report, progress,
+                                                     len(todo)))
+            if writing is not None:
+                await writing
+        finally:
+            if writing is not None and not writing.done():
+                writing.cancel()
     return report
+
+
+async def _write(store: GraphStore, model: str, label: str, chunk: Sequence[tuple[str, str]],
+                 vectors: Sequence[Sequence[float]], report: EmbedReport,
+                 progress: Callable[[str, int, int], None] | None, total: int) -> None:
+    rows = [{"id": i, "vector": v, "model": model, "hash": text_hash(t)} for (i, t), v in zip(chunk, vectors)]
+    await store.write(WRITE[label], {"rows": rows})
+    report.encoded[label] += len(chunk)
+    if progress:
+        progress(label, report.encoded[label], total)

@@ -17,8 +17,9 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from maestro_graph.evaluation.metrics import ndcg_at_k
+from maestro_graph.evaluation.metrics import dcg, ndcg_at_k
 
 RRF_K = 60
 MIN_QUERIES = 10
@@ -72,8 +73,29 @@ def _ndcg(weights: Weights, judged: Sequence[Judged]) -> float:
     return total / max(len(judged), 1)
 
 
+def _grid_ndcg(judged: Sequence[Judged]) -> Any:
+    """Mean nDCG@10 of every weighting of GRID at once: one matrix product and one sort per query
+    (the same ranking as `fused_scores`, ties kept in candidate order; 66 Python passes per query
+    made learning take seconds)."""
+    import numpy as np
+
+    grid = np.asarray(GRID)
+    discount = 1.0 / np.log2(np.arange(10) + 2.0)
+    total = np.zeros(len(GRID))
+    for q in judged:
+        ideal = dcg(sorted(q.gains, reverse=True), 10)
+        if ideal <= 0 or not q.components:
+            continue
+        gains = np.asarray(q.gains, dtype=np.float64)
+        order = np.argsort(-(np.asarray(q.components, dtype=np.float64) @ grid.T), axis=0, kind="stable")[:10]
+        total += (gains[order] * discount[: len(order), None]).sum(axis=0) / ideal
+    return total / max(len(judged), 1)
+
+
 def _best(judged: Sequence[Judged]) -> Weights:
-    return max((Weights(*w, "learned") for w in GRID), key=lambda w: _ndcg(w, judged))
+    import numpy as np
+
+    return Weights(*GRID[int(np.argmax(_grid_ndcg(judged)))], "learned")
 
 
 def learn(judged: Sequence[Judged]) -> Weights:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,33 +69,59 @@ def spec_facts(spec: Mapping[str, Any]) -> ProjectFacts:
                         artifacts={}, people=frozenset(), text=node_text("Project", node))
 
 
-def _neighbours_statement(sim: Similarity, snap: Snapshot) -> str:
+def neighbours_statement(sim: Similarity, snap: Snapshot) -> str:
+    """Exact search up to MAESTRO_EMBEDDING_EXACT_MAX_NODES projects, the HNSW index above."""
     return "project_neighbours_exact" if len(snap) <= sim.exact_max_nodes else "project_neighbours_ann"
+
+
+async def semantic_candidates(
+    store: GraphStore, sim: Similarity, snap: Snapshot, *, stored_id: str | None, vector: list[float] | None, pool: int,
+) -> dict[int, float]:
+    """Snapshot row -> cosine similarity of the `pool` nearest projects (best first; never the query)."""
+    semantic: dict[int, float] = {}
+    if stored_id is None and vector is None:
+        return semantic
+    for row in await store.read(neighbours_statement(sim, snap), {"id": stored_id, "vector": vector, "k": pool}):
+        if row["id"] in snap.row:
+            semantic[snap.row[row["id"]]] = max(0.0, float(row["similarity"]))
+    return semantic
+
+
+def _top(scores: Any, rows: Any, pool: int) -> list[int]:
+    """The `pool` rows of `rows` with the highest scores, best first (ties: lower row first)."""
+    import numpy as np
+
+    if len(rows) > pool:
+        rows = rows[np.argpartition(-scores[rows], pool - 1)[:pool]]
+    return [int(i) for i in rows[np.lexsort((rows, -scores[rows]))]]
 
 
 async def components(
     store: GraphStore, sim: Similarity, snap: Snapshot, query: ProjectFacts, *, stored_id: str | None,
-    vector: list[float] | None, pool: int, exclude: str | None,
+    vector: list[float] | None, pool: int, exclude: str | None, terms: Any = None,
 ) -> dict[int, tuple[float, float, float]]:
-    """Candidate rows of the snapshot -> (semantic, lexical, graph), each in [0, 1]."""
-    lexical = snap.lexical.query(snap.lexical.vectorize(query.text))
-    hits = lexical.nonzero()[0]  # numpy: a Python sort over every project costs ~0.1 s at 100k
-    lex_rows = [int(i) for i in hits[(-lexical[hits]).argsort(kind="stable")[:pool]]]
-    semantic: dict[int, float] = {}
+    """Candidate rows of the snapshot -> (semantic, lexical, graph), each in [0, 1].
+
+    Candidates: the `pool` best of each kind of evidence. Lexical and graph scores of every
+    project come from one sparse product each (snapshot indexes); the semantic ones from the
+    store: the nearest vectors, then one bounded read for the other candidates.
+    """
+    if terms is None:
+        terms = snap.lexical.vectorize(query.text)
+    lexical = snap.lexical.query(terms)
+    lex_rows = _top(lexical, lexical.nonzero()[0], pool)
     has_vector = stored_id is not None or vector is not None
-    if has_vector:
-        params = {"id": stored_id, "vector": vector, "k": pool}
-        for row in await store.read(_neighbours_statement(sim, snap), params):
-            if row["id"] in snap.row:
-                semantic[snap.row[row["id"]]] = max(0.0, float(row["similarity"]))
-    graph_rows = sorted(snap.graph_neighbours(query), key=lambda i: -snap.graph_score(query, snap.projects[i]))[:pool]
+    semantic = await semantic_candidates(store, sim, snap, stored_id=stored_id, vector=vector, pool=pool)
+    graph, linked = snap.graph_evidence(query)
+    graph_rows = _top(graph, linked, pool)
     rows = (set(lex_rows) | set(semantic) | set(graph_rows)) - {snap.row.get(exclude or "", -1)}
     missing = [snap.projects[i].id for i in rows if i not in semantic]
     if has_vector and missing:
         params = {"id": stored_id, "vector": vector, "ids": missing}
         for row in await store.read("project_semantic_scores", params):
-            semantic[snap.row[row["id"]]] = max(0.0, float(row["similarity"]))
-    return {i: (semantic.get(i, 0.0), float(lexical[i]), snap.graph_score(query, snap.projects[i])) for i in rows}
+            if row["id"] in snap.row:
+                semantic[snap.row[row["id"]]] = max(0.0, float(row["similarity"]))
+    return {i: (semantic.get(i, 0.0), float(lexical[i]), float(graph[i])) for i in rows}
 
 
 def reasons(snap: Snapshot, query: ProjectFacts, row: int, semantic: float, q_terms: Any) -> list[str]:
@@ -121,20 +147,38 @@ def reasons(snap: Snapshot, query: ProjectFacts, row: int, semantic: float, q_te
 
 
 async def weights(store: GraphStore, sim: Similarity, snap: Snapshot) -> fusion.Weights:
-    """The snapshot's fusion weights, learned once per snapshot (see fusion.py)."""
-    if snap.fusion is None:
-        teachers = [p for p in snap.projects if p.artifacts]
-        step = max(1, len(teachers) // LEARN_QUERIES)
-        judged = []
-        for p in teachers[::step][:LEARN_QUERIES]:
-            cold = ProjectFacts(p.id, p.name, p.problem_class, p.tags, {}, frozenset(), p.text)
-            comps = await components(store, sim, snap, cold, stored_id=p.id, vector=None, pool=50, exclude=p.id)
-            order = list(comps)
-            gains = [_jaccard(p.artifacts.keys(), snap.projects[i].artifacts.keys()) for i in order]
-            judged.append(fusion.Judged([comps[i] for i in order], gains))
-        snap.fusion = fusion.learn(judged)
-        sim.cache.fusions[store.graph] = (snap.fusion, time.monotonic())
-    return snap.fusion
+    """The snapshot's fusion weights (see fusion.py), learned once per snapshot.
+
+    Learning runs ~60 candidate searches. On a small graph that is quick and the first answer
+    uses the learned weights; on a large one (more than the cache's `sync_max` projects) it took
+    longer than a request's budget, so it runs in the background and answers use reciprocal rank
+    fusion until it lands.
+    """
+    if snap.fusion is not None:
+        return snap.fusion
+    kept = sim.cache.fusions.get(store.graph)  # learned on an earlier snapshot, still recent
+    if kept is not None and time.monotonic() - kept[1] < sim.cache.fusion_ttl_s:
+        snap.fusion = kept[0]
+        return snap.fusion
+    if len(snap) <= sim.cache.sync_max:
+        await _learn(store, sim, snap)
+        return snap.fusion or fusion.RRF
+    sim.cache.background(f"fusion:{store.graph}", _learn(store, sim, snap))
+    return fusion.RRF
+
+
+async def _learn(store: GraphStore, sim: Similarity, snap: Snapshot) -> None:
+    teachers = [p for p in snap.projects if p.artifacts]
+    step = max(1, len(teachers) // LEARN_QUERIES)
+    judged = []
+    for p in teachers[::step][:LEARN_QUERIES]:
+        cold = ProjectFacts(p.id, p.name, p.problem_class, p.tags, {}, frozenset(), p.text)
+        comps = await components(store, sim, snap, cold, stored_id=p.id, vector=None, pool=50, exclude=p.id)
+        order = list(comps)
+        gains = [_jaccard(p.artifacts.keys(), snap.projects[i].artifacts.keys()) for i in order]
+        judged.append(fusion.Judged([comps[i] for i in order], gains))
+    snap.fusion = fusion.learn(judged)
+    sim.cache.fusions[store.graph] = (snap.fusion, time.monotonic())
 
 
 def _jaccard(a: Any, b: Any) -> float:
@@ -154,20 +198,20 @@ async def similar_projects(
     if project_id is not None:
         if project_id not in snap.row:  # perhaps created since the snapshot: look again once
             sim.cache.changed(store.graph)
-            snap = await sim.cache.get(store)
+            snap = await sim.cache.get(store, fresh=True)
         if project_id not in snap.row:
             raise NotFound(f"no project {project_id}", "projectId")
         query, vector, stored = snap.projects[snap.row[project_id]], None, project_id
     else:
         query = spec_facts(spec or {})
         vector, stored = await sim.encode(query.text), None
+    q_terms = snap.lexical.vectorize(query.text)
     comps = await components(store, sim, snap, query, stored_id=stored, vector=vector, pool=max(50, 5 * k),
-                             exclude=project_id)
+                             exclude=project_id, terms=q_terms)
     w = await weights(store, sim, snap)
     rows = list(comps)
     scores = fusion.fused_scores(w, [comps[i] for i in rows])
     ranked = sorted(zip(rows, scores), key=lambda rs: (-rs[1], snap.projects[rs[0]].id))[:k]
-    q_terms = snap.lexical.vectorize(query.text)
     return [Scored(snap.projects[i].id, s, *comps[i], reasons=reasons(snap, query, i, comps[i][0], q_terms))
             for i, s in ranked]
 

@@ -1,30 +1,36 @@
-"""A cached picture of one graph's projects: text fields, neighbours, and a TF-IDF index.
+"""A cached picture of one graph's projects: text fields, graph evidence and a TF-IDF index.
 
-Lexical scoring lives here rather than in the store because the store's full-text index scores
-TF-IDF with no control over weighting, and "which words matched" must be explained. The
-snapshot is rebuilt when the graph changes: the API bumps a per-graph generation on every
-write it makes, and a snapshot older than `ttl_s` is rebuilt anyway (writes by another process).
+The snapshot is out of date when the graph changes: the API bumps a per-graph generation on
+every write it makes, and a snapshot older than `ttl_s` is out of date anyway (writes by another
+process). After a write through this process, a small graph's snapshot (up to `sync_max`
+projects) is rebuilt before answering: it is quick, and the answer reflects the write. A large
+graph's takes seconds (one store read of every project, a TF-IDF fit), so there, and whenever
+only `ttl_s` passed, the previous snapshot keeps answering while one rebuild runs in the
+background, and answers catch up when it lands; only a project the snapshot has never seen
+waits for a rebuild (`get(..., fresh=True)`). The first snapshot also imports scikit-learn and
+scipy (seconds): the API starts building it at start when the graph holds vectors.
 """
 
 from __future__ import annotations
 
 import asyncio
-import math
-import re
+import contextlib
+import logging
 import time
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from maestro_graph.embed.texts import node_text
+from maestro_graph.similarity.graph_index import GraphIndex
+from maestro_graph.similarity.lexical import TOKEN, LexicalIndex, tokens
 from maestro_graph.store.port import GraphStore
 
-TOKEN = re.compile(r"[a-z][a-z0-9]+")
-
-
-def tokens(text: str) -> list[str]:
-    return TOKEN.findall(text.lower())
+__all__ = ["TOKEN", "LexicalIndex", "ProjectFacts", "Snapshot", "SnapshotCache", "tokens"]
+log = logging.getLogger("maestro.similarity")
+T = TypeVar("T")
+PAGE = 2000  # projects per store read while building a snapshot
 
 
 @dataclass
@@ -38,59 +44,16 @@ class ProjectFacts:
     text: str
 
 
-class LexicalIndex:
-    """TF-IDF (sublinear tf, smooth idf, English stop words) over one text per document.
-
-    Scores are cosines in [0, 1]; `matching_terms` names the shared words that weigh most.
-    """
-
-    def __init__(self, texts: Sequence[str]) -> None:
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
-        self.vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english", token_pattern=TOKEN.pattern,
-                                          lowercase=True, min_df=1)
-        self.size = len(texts)
-        self.matrix: Any = None
-        self.terms: Any = None
-        try:
-            self.matrix = self.vectorizer.fit_transform(texts)
-            self.terms = self.vectorizer.get_feature_names_out()
-        except ValueError:  # no documents, or nothing but stop words: no lexical evidence
-            pass
-        self.empty = self.matrix is None
-
-    def vectorize(self, text: str) -> Any:
-        """The query's TF-IDF row (None when nothing is indexed); compute once, use for scores and terms."""
-        return None if self.empty else self.vectorizer.transform([text])
-
-    def query(self, q: Any) -> Any:
-        """A dense array of cosine scores, one per document (empty when nothing is indexed)."""
-        import numpy as np
-
-        if q is None or self.matrix is None:
-            return np.zeros(self.size)
-        return (self.matrix @ q.T).toarray().ravel()
-
-    def matching_terms(self, q: Any, row: int, limit: int = 3) -> list[str]:
-        if q is None or self.matrix is None:
-            return []
-        both = self.matrix[row].multiply(q).tocoo()
-        ranked = sorted(zip(both.data, both.col), reverse=True)[:limit]
-        return [str(self.terms[c]) for _, c in ranked]
-
-
 @dataclass
 class Snapshot:
-    """Projects of one graph in a fixed order, with inverted indexes for the graph evidence."""
+    """Projects of one graph in a fixed order, with the indexes each kind of evidence queries."""
 
     projects: list[ProjectFacts]
     built_at: float
     generation: int
     lexical: LexicalIndex
+    graph: GraphIndex
     row: dict[str, int] = field(default_factory=dict)
-    by_artifact: dict[str, list[int]] = field(default_factory=dict)
-    by_person: dict[str, list[int]] = field(default_factory=dict)
-    by_tag: dict[str, list[int]] = field(default_factory=dict)
     fusion: Any = None  # fusion.Weights, learned lazily and cached with the snapshot
 
     @classmethod
@@ -104,63 +67,43 @@ class Snapshot:
             )
             for r in rows
         ]
-        snap = cls(projects, time.monotonic(), generation, LexicalIndex([p.text for p in projects]))
-        by_artifact: dict[str, list[int]] = defaultdict(list)
-        by_person: dict[str, list[int]] = defaultdict(list)
-        by_tag: dict[str, list[int]] = defaultdict(list)
-        for i, p in enumerate(projects):
-            snap.row[p.id] = i
-            for a in p.artifacts:
-                by_artifact[a].append(i)
-            for u in p.people:
-                by_person[u].append(i)
-            for t in p.tags:
-                by_tag[t].append(i)
-        snap.by_artifact, snap.by_person, snap.by_tag = dict(by_artifact), dict(by_person), dict(by_tag)
+        graph = GraphIndex([p.artifacts.keys() for p in projects], [p.people for p in projects],
+                           [p.tags for p in projects], [p.problem_class for p in projects])
+        snap = cls(projects, time.monotonic(), generation, LexicalIndex([p.text for p in projects]), graph)
+        snap.row = {p.id: i for i, p in enumerate(projects)}
         return snap
 
     def __len__(self) -> int:
         return len(self.projects)
 
-    def graph_neighbours(self, query: ProjectFacts) -> set[int]:
-        """Rows sharing an artifact, a person or a tag with `query` (the graph's candidates)."""
-        rows: set[int] = set()
-        for a in query.artifacts:
-            rows.update(self.by_artifact.get(a, ()))
-        for u in query.people:
-            rows.update(self.by_person.get(u, ()))
-        for t in query.tags:
-            rows.update(self.by_tag.get(t, ()))
-        return rows
-
-    def graph_score(self, query: ProjectFacts, other: ProjectFacts) -> float:
-        """Graph evidence in [0, 1]: Adamic-Adar over shared artifacts (a rarely used artifact says
-        more than a ubiquitous one), squashed; Jaccard of people and tags; same problem class.
-
-        The parts weigh 0.5 / 0.2 / 0.2 / 0.1: reuse of the same artifacts is what "alike" means
-        for Maestro, the rest is supporting evidence.
-        """
-        shared = query.artifacts.keys() & other.artifacts.keys()
-        aa = sum(1.0 / math.log(2.0 + len(self.by_artifact.get(a, ()))) for a in shared)
-        artifacts = aa / (1.0 + aa)
-        return (0.5 * artifacts + 0.2 * _jaccard(query.people, other.people)
-                + 0.2 * _jaccard(query.tags, other.tags) + 0.1 * float(query.problem_class == other.problem_class))
+    def graph_evidence(self, query: ProjectFacts) -> tuple[Any, Any]:
+        """(graph score of every row, rows sharing an artifact, a person or a tag with `query`)."""
+        return self.graph.evidence(query.artifacts.keys(), query.people, query.tags, query.problem_class)
 
 
-def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    if not a or not b:
-        return 0.0
-    return len(a & b) / len(a | b)
+async def read_projects(store: GraphStore, page: int = PAGE) -> list[dict[str, Any]]:
+    """Every project's similarity facts, in id order, `page` projects per statement: one read of
+    20k projects outlived the store's 30 s timeout on a loaded machine."""
+    rows: list[dict[str, Any]] = []
+    after = ""
+    while True:
+        chunk = await store.read("similarity_projects_page", {"after": after, "limit": page})
+        rows.extend(chunk)
+        if len(chunk) < page:
+            return rows
+        after = chunk[-1]["id"]
 
 
 class SnapshotCache:
-    """One snapshot per graph, rebuilt when the graph's generation moved or `ttl_s` passed."""
+    """One snapshot per graph; out of date when the graph's generation moved or `ttl_s` passed."""
 
-    def __init__(self, ttl_s: float = 30.0, fusion_ttl_s: float = 600.0) -> None:
+    def __init__(self, ttl_s: float = 30.0, fusion_ttl_s: float = 600.0, sync_max: int = 1000) -> None:
         self.ttl_s = ttl_s
         self.fusion_ttl_s = fusion_ttl_s
+        self.sync_max = sync_max
         self.generations: dict[str, int] = defaultdict(int)
         self._snapshots: dict[str, Snapshot] = {}
+        self._building: dict[str, asyncio.Task[Any]] = {}  # snapshot rebuilds and fusion learning, by key
         # Learned weights outlive snapshots: learning costs ~100 store calls, and a few writes do
         # not change which kind of evidence predicts reuse. Relearned at most every fusion_ttl_s.
         self.fusions: dict[str, tuple[Any, float]] = {}
@@ -169,16 +112,76 @@ class SnapshotCache:
         """Called after any write to `graph` made through this process."""
         self.generations[graph] += 1
 
-    async def get(self, store: GraphStore) -> Snapshot:
+    def _current(self, snap: Snapshot | None, graph: str) -> bool:
+        return (snap is not None and snap.generation == self.generations[graph]
+                and time.monotonic() - snap.built_at <= self.ttl_s)
+
+    async def get(self, store: GraphStore, *, fresh: bool = False) -> Snapshot:
+        """The graph's snapshot; `fresh` waits for one that includes every write made so far."""
         graph = store.graph
         snap = self._snapshots.get(graph)
-        if snap is None or snap.generation != self.generations[graph] or time.monotonic() - snap.built_at > self.ttl_s:
-            generation = self.generations[graph]
-            rows = await store.read("similarity_projects")
-            # TF-IDF over a large graph takes seconds: built in a thread, the event loop keeps serving
-            snap = await asyncio.to_thread(Snapshot.build, rows, generation)
-            kept = self.fusions.get(graph)
-            if kept is not None and time.monotonic() - kept[1] < self.fusion_ttl_s:
-                snap.fusion = kept[0]
-            self._snapshots[graph] = snap
+        if self._current(snap, graph):
+            assert snap is not None
+            return snap
+        written = snap is not None and snap.generation != self.generations[graph]  # else only older than ttl_s
+        if snap is None or fresh or (written and len(snap) <= self.sync_max):
+            for _ in range(3):  # a rebuild already in flight may predate the last write: then one more
+                snap = await asyncio.shield(self._rebuild(store))
+                if self._current(snap, graph):
+                    break
+            return snap
+        self._rebuild(store)  # in the background; this answer comes from the previous snapshot
         return snap
+
+    def _rebuild(self, store: GraphStore) -> asyncio.Task[Snapshot]:
+        """The graph's one rebuild in flight, started if none is."""
+        return self.background(store.graph, self._build(store))
+
+    def warm(self, store: GraphStore) -> None:
+        """Start building the graph's snapshot now (the API's start, when the graph holds vectors)."""
+        self._rebuild(store)
+
+    def background(self, key: str, work: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
+        """Run `work` as the one task under `key`, unless one is already running (then `work` is dropped)."""
+        task = self._building.get(key)
+        if task is None or task.done():
+            task = asyncio.create_task(work, name=f"maestro-similarity-{key}")
+            task.add_done_callback(self._settle)
+            self._building[key] = task
+        else:
+            work.close()
+        return task
+
+    @staticmethod
+    def _settle(task: asyncio.Task[Any]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            log.warning("similarity background work %s failed: %s", task.get_name(), task.exception())
+
+    async def _build(self, store: GraphStore) -> Snapshot:
+        graph = store.graph
+        generation = self.generations[graph]
+        rows = await read_projects(store)
+        # TF-IDF over a large graph takes seconds: built in a thread, the event loop keeps serving
+        snap = await asyncio.to_thread(Snapshot.build, rows, generation)
+        kept = self.fusions.get(graph)
+        if kept is not None and time.monotonic() - kept[1] < self.fusion_ttl_s:
+            snap.fusion = kept[0]
+        self._snapshots[graph] = snap
+        return snap
+
+    async def settled(self, graph: str) -> None:
+        """Wait for the graph's rebuild and fusion learning in flight, if any (tests, benchmarks)."""
+        for key in (graph, f"fusion:{graph}"):
+            task = self._building.get(key)
+            if task is not None:
+                with contextlib.suppress(Exception):
+                    await task
+
+    async def close(self) -> None:
+        """Cancel rebuilds in flight (the app's lifespan end)."""
+        tasks, self._building = list(self._building.values()), {}
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(BaseException):
+                await task

@@ -45,9 +45,9 @@ USED = frozenset({
     # search text for `contains` (maestro_graph/substrings.py)
     "projects_missing_search_text", "set_project_search_text",
     # embeddings and similarity (maestro_graph/embed, maestro_graph/similarity)
-    "artifact_count", "artifact_neighbours_ann", "artifact_neighbours_exact", "embedding_state_artifacts",
+    "artifact_count", "artifact_neighbours_ann", "artifact_neighbours_exact", "embedding_any", "embedding_state_artifacts",
     "embedding_state_projects", "project_neighbours_ann", "project_neighbours_exact", "project_semantic_scores",
-    "search_artifacts_by_ids", "set_artifact_embeddings", "similarity_projects",
+    "search_artifacts_by_ids", "set_artifact_embeddings", "similarity_projects_page",
     # relationship pages projecting only the selected properties (api/prefetch.py)
     "project_team_fields", "person_projects_fields", "project_artifacts_fields", "artifact_used_by_fields",
     "person_artifacts_created_fields", "artifact_co_used_fields",

@@ -15,7 +15,7 @@ from maestro_graph.api.embedding import make_encoder
 from maestro_graph.embed.encoder import Encoder, resolve_model
 from maestro_graph.embed.upkeep import embed_nodes
 from maestro_graph.store.port import GraphStore
-from tests.api.conftest import Api, gql, gql_error, graph_counts, load, post
+from tests.api.conftest import Api, gql, gql_error, graph_counts, load, post, serve
 from tests.conftest import env_settings
 
 PROJECTS = [
@@ -194,9 +194,10 @@ async def test_no_read_ever_returns_a_vector(graph: Api) -> None:
     # the statements this work added return ids and scores, never the vector itself
     store: GraphStore = graph.store
     for name, params in [("embedding_state_projects", {"ids": None}), ("embedding_state_artifacts", {"ids": None}),
-                         ("similarity_projects", {}), ("project_neighbours_exact", {"id": "p:fraud", "vector": None, "k": 5}),
+                         ("project_neighbours_exact", {"id": "p:fraud", "vector": None, "k": 5}),
                          ("project_neighbours_ann", {"id": "p:fraud", "vector": None, "k": 5}),
                          ("search_artifacts_by_ids", {"ids": ["a:guard"], "type": None, "tags": [], "minImpact": None}),
+                         ("embedding_any", {}), ("similarity_projects_page", {"after": "", "limit": 10}),
                          ("vector_search", None)]:
         if name == "vector_search":
             rows = [{"node": n, "score": s} for n, s in await store.vector_search("Project", "embedding", [0.05] * 384, 3)]
@@ -220,3 +221,68 @@ async def test_the_vector_index_path_agrees_with_exact_search_on_a_small_graph(g
 async def test_a_spec_on_an_empty_graph_finds_nothing_and_fails_nothing(api: Api) -> None:
     data = await gql(api.client, SIMILAR, spec={"description": "the of and"}, k=5)
     assert data["similarProjects"]["edges"] == []
+
+
+async def test_length_sorted_overlapped_batches_store_each_vector_on_its_own_node(api: Api, encoder: Encoder) -> None:
+    from maestro_graph.embed.texts import node_text
+
+    await load(api.store, catalogue())
+    report = await embed_nodes(api.store, encoder, batch_size=2)  # 3 batches per label, written while the next encodes
+    assert report.encoded == {"Project": 6, "Artifact": 6}
+    for pid, name, description, problem_class, tags in PROJECTS:
+        text = node_text("Project", {"name": name, "description": description, "problemClass": problem_class,
+                                     "tags": tags})
+        nearest = await api.store.read("project_neighbours_exact", {"id": None, "vector": encoder.encode([text])[0],
+                                                                    "k": 1})
+        assert nearest[0]["id"] == pid and nearest[0]["similarity"] == pytest.approx(1.0, abs=1e-4)
+
+
+async def test_a_large_graph_answers_from_the_last_snapshot_while_one_rebuild_runs(graph: Api) -> None:
+    async with serve(graph.store, similarity_sync_rebuild_max=0) as big:  # every graph counts as large
+        before = await gql(big.client, SIMILAR, id="p:fraud", k=5)
+        churn = next(e for e in before["similarProjects"]["edges"] if e["node"]["id"] == "p:churn")
+        assert "shares 1 artifact: gbm-template" in churn["reasons"]
+        for artifact in ("a:txn", "a:guard"):
+            await gql(big.client, f'mutation {{ logArtifactUsage(projectId: "p:churn", artifactId: "{artifact}") '
+                                  '{ ... on Project { id } } }')
+        cache = big.app.state.embedding.similarity.cache
+        stale = await gql(big.client, SIMILAR, id="p:fraud", k=5)  # answered at once, from the previous snapshot
+        assert stale == before
+        await cache.settled(big.store.graph)
+        after = await gql(big.client, SIMILAR, id="p:fraud", k=5)
+        churn = next(e for e in after["similarProjects"]["edges"] if e["node"]["id"] == "p:churn")
+        assert "shares 3 artifacts: charge-guard, gbm-template, transaction-features" in churn["reasons"]
+        # a project the snapshot has never seen waits for a rebuild instead of being NOT_FOUND
+        await gql(big.client, 'mutation { createProject(input: {id: "p:new", name: "card fraud radar", '
+                              'description: "detect fraudulent card transactions"}) { ... on Project { id } } }')
+        fresh = await gql(big.client, SIMILAR, id="p:new", k=2)
+        assert {e["node"]["id"] for e in fresh["similarProjects"]["edges"]} == {"p:fraud", "p:chargeback"}
+
+
+async def test_the_query_encoder_warms_up_at_start_when_the_graph_holds_vectors(graph: Api) -> None:
+    # Another batch size is another process-wide encoder: one that no test has loaded yet.
+    async with serve(graph.store, embedding_batch_size=63) as started:
+        runtime = started.app.state.embedding
+        assert runtime.warmup is not None
+        await runtime.warmup
+        assert runtime.similarity.encoder.loaded
+        first = await gql(started.client, SEARCH, q="fraud detection")  # the first semantic query after start
+        top = first["searchArtifacts"]["edges"][0]
+        assert top["node"]["id"] == "a:guard" and any(r.startswith("similar meaning") for r in top["reasons"])
+
+
+async def test_no_warm_up_and_no_model_at_start_when_the_graph_has_no_vectors(api: Api) -> None:
+    async with serve(api.store, embedding_batch_size=61) as started:
+        runtime = started.app.state.embedding
+        assert runtime.warmup is None and not runtime.similarity.encoder.loaded
+
+
+async def test_the_snapshot_reads_projects_page_by_page_in_id_order(graph: Api) -> None:
+    from maestro_graph.similarity.snapshot import read_projects
+
+    whole = await read_projects(graph.store, page=100)  # one page holds the 6 projects
+    assert [r["id"] for r in whole] == sorted(p[0] for p in PROJECTS)
+    fraud = next(r for r in whole if r["id"] == "p:fraud")
+    assert {a["id"] for a in fraud["artifacts"]} == {"a:txn", "a:guard", "a:gbm"} and set(fraud["people"]) == {"u:ada", "u:bo"}
+    for page in (1, 2, 5, 6):
+        assert await read_projects(graph.store, page=page) == whole
