@@ -22,6 +22,7 @@ from collections.abc import Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from maestro_graph.background import stop
 from maestro_graph.embed.texts import node_text
 from maestro_graph.similarity.graph_index import GraphIndex
 from maestro_graph.similarity.lexical import TOKEN, LexicalIndex, tokens
@@ -181,7 +182,4 @@ class SnapshotCache:
         """Cancel rebuilds in flight (the app's lifespan end)."""
         tasks, self._building = list(self._building.values()), {}
         for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(BaseException):
-                await task
+            await stop(task)
