@@ -81,11 +81,30 @@ class ServedModel:
         return reasons
 
     # -- outcome ------------------------------------------------------------------------------
+    def prepare(self) -> ServedModel:
+        """Compile the fitted models to numpy once, at load (`gnn.registry.load`): the same answers
+        without scikit-learn's per-call overhead (`gnn/models/compiled.py`). Idempotent; a model
+        pickled before this existed is prepared the same way."""
+        if getattr(self, "_success_fast", None) is None and self.success_model is not None:
+            from gnn.models.compiled import success_proba
+
+            self._success_fast = success_proba(self.success_model)
+        for model in self.interval_models.values():
+            if hasattr(model, "prepare"):
+                model.prepare()
+        return self
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "_success_fast"}  # rebuilt by prepare()
+
     def has_outcome_model(self) -> bool:
         return self.success_model is not None
 
     def success(self, x: np.ndarray) -> np.ndarray:
         assert self.success_model is not None
+        fast = getattr(self, "_success_fast", None)
+        if fast is not None:
+            return fast(x)
         return self.success_model.predict_proba(x)[:, 1]
 
     def success_interval(self, p: float) -> tuple[float, float]:

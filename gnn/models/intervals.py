@@ -77,8 +77,21 @@ class ConformalQuantileRegression:
         self.q = float(np.quantile(scores, level))
         return self
 
+    def prepare(self) -> ConformalQuantileRegression:
+        """Compile the three quantile models to numpy for serving (same numbers, no per-call
+        scikit-learn overhead; `gnn/models/compiled.py`)."""
+        from gnn.models.compiled import regressor
+
+        fast = [regressor(m) for m in self.models]
+        self._fast = fast if all(f is not None for f in fast) else None
+        return self
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "_fast"}
+
     def _raw(self, x: np.ndarray) -> np.ndarray:
-        out = np.column_stack([m.predict(x) for m in self.models])
+        fast = getattr(self, "_fast", None)
+        out = np.column_stack([f(x) for f in fast] if fast else [m.predict(x) for m in self.models])
         return np.sort(out, axis=1)  # quantile crossing would otherwise give P10 > P50
 
     def predict(self, x: np.ndarray, classes: list[str]) -> np.ndarray:
