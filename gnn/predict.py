@@ -59,8 +59,8 @@ class ServedModel:
         text = self.features.text.transform([project.id], [project.text])[0]
         self_row = self.project_ids.index(project.id) if project.id in self.project_ids else None
         sig = cat.signals(project.problem_class, project.tags, text, self_row=self_row)
-        context = cat.context(sig, project.problem_class, self_row) if self.recommend_method == "reranker" else None
-        scores = recommend.rank(self.recommend_method, sig, self.reranker, context)
+        inputs = cat.reranker_inputs(sig, project.problem_class, self_row) if self.recommend_method == "reranker" else None
+        scores = recommend.rank(self.recommend_method, sig, self.reranker, inputs)
         top, _ = cat.neighbours(text, self_row)
         out = []
         for j in np.argsort(-scores, kind="stable"):

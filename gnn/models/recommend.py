@@ -127,6 +127,10 @@ class Catalogue:
             fam * newest[:, None],  # the name's need, on the version a new project would take
         ])
 
+    def reranker_inputs(self, sig: np.ndarray, problem_class: str,
+                        self_row: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        return _shares(self, sig, self.context(sig, problem_class, self_row), problem_class, self_row)
+
     def neighbours(self, text: np.ndarray, self_row: int | None = None) -> tuple[np.ndarray, np.ndarray]:
         sims = self.text @ text
         if self_row is not None:
@@ -144,6 +148,23 @@ def _features(sig: np.ndarray, context: np.ndarray | None = None) -> np.ndarray:
     ranks = np.argsort(np.argsort(-sig, axis=0, kind="stable"), axis=0, kind="stable")
     parts = [sig, ranks.astype(np.float64)]
     return np.hstack(parts if context is None else [*parts, context])
+
+
+def _shares(cat: Catalogue, sig: np.ndarray, context: np.ndarray, problem_class: str,
+            self_row: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Counts as shares of the catalogue's projects (of the class's, for class counts): the
+    re-ranker is fitted against an older, smaller catalogue than the one it serves from."""
+    own = 1 if self_row is not None else 0
+    n = max(1, len(cat.classes) - own)
+    n_class = max(1, sum(1 for c in cat.classes if c == problem_class) - own)
+    sig, context = sig.copy(), context.copy()
+    sig[:, 0] /= n
+    sig[:, 1] /= n_class
+    for cols in ((0, 12), (1, 13)):
+        context[:, cols[0]] /= n if cols[0] == 0 else n_class
+        context[:, cols[1]] /= n if cols[0] == 0 else n_class
+    context[:, 4] /= max(1e-9, float(cat.weight.sum()))
+    return sig, context
 
 
 class Reranker:
@@ -164,31 +185,32 @@ class Reranker:
             base = cat.subset(older)
             for i in queries:
                 sig = base.signals(cat.classes[i], cat.tags[i], cat.text[i])
-                xs.append(_features(sig, base.context(sig, cat.classes[i])))
+                xs.append(_features(*base.reranker_inputs(sig, cat.classes[i])))
                 ys.append(cat.usage[i])
         else:
             for i in range(len(cat.classes)):
                 sig = cat.signals(cat.classes[i], cat.tags[i], cat.text[i], self_row=i)
-                xs.append(_features(sig, cat.context(sig, cat.classes[i], self_row=i)))
+                xs.append(_features(*cat.reranker_inputs(sig, cat.classes[i], self_row=i)))
                 ys.append(cat.usage[i])
-        self.with_context = True
         self.model = HistGradientBoostingClassifier(max_iter=50, learning_rate=0.1, max_depth=4,
                                                     random_state=0).fit(np.vstack(xs), np.concatenate(ys))
         return self
 
-    def score(self, sig: np.ndarray, context: np.ndarray) -> np.ndarray:
+    def score(self, inputs: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        """`inputs` = `Catalogue.reranker_inputs(...)`."""
+        sig, context = inputs
         if len(self.model.classes_) < 2:
             return sig[:, 0]
-        # a re-ranker pickled before the context columns existed was fitted on the signals alone
-        return self.model.predict_proba(_features(sig, context if getattr(self, "with_context", False) else None))[:, 1]
+        return self.model.predict_proba(_features(sig, context))[:, 1]
 
 
-def rank(method: str, sig: np.ndarray, reranker: Reranker | None, context: np.ndarray | None = None) -> np.ndarray:
+def rank(method: str, sig: np.ndarray, reranker: Reranker | None,
+         inputs: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Scores per artifact for one method; popularity breaks ties in every baseline."""
     tiebreak = 1e-6 * sig[:, 0] / (sig[:, 0].max() + 1.0)
     if method == "reranker":
-        assert reranker is not None and context is not None
-        return reranker.score(sig, context)
+        assert reranker is not None and inputs is not None
+        return reranker.score(inputs)
     return sig[:, SIGNALS.index(method)] + tiebreak
 
 
@@ -208,7 +230,7 @@ def evaluate_method(cat: Catalogue, reranker: Reranker, queries: list[tuple[str,
     recalls, ndcgs = [], []
     for problem_class, tags, text, relevant in queries:
         sig = cat.signals(problem_class, tags, text)
-        scores = rank(method, sig, reranker, cat.context(sig, problem_class) if method == "reranker" else None)
+        scores = rank(method, sig, reranker, cat.reranker_inputs(sig, problem_class) if method == "reranker" else None)
         order = [cat.artifact_ids[j] for j in np.argsort(-scores, kind="stable")[:k]]
         recalls.append(recall_at_k(order, relevant, k))
         ndcgs.append(ndcg_at_k(order, relevant, k))
