@@ -50,6 +50,12 @@ def _golden_ranks(served: Any, impacts: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _in_target(by_class: dict[str, dict[str, Any]]) -> str:
+    inside = sum(1 for v in by_class.values() if 0.75 <= v["coverage"] <= 0.85)
+    return f"{inside} of {len(by_class)} (test n per class {min(v['n'] for v in by_class.values())}-" \
+           f"{max(v['n'] for v in by_class.values())})"
+
+
 async def measure(server: harness.EmbeddedFalkorDB, seed: int, projects: int) -> dict[str, Any]:
     from gnn.pipeline import save_impacts
     from gnn.data.snapshot import read_snapshot
@@ -87,7 +93,16 @@ async def measure(server: harness.EmbeddedFalkorDB, seed: int, projects: int) ->
         best = max(trusted, key=lambda pt: pt["successProbability"])["teamSize"]
         sweet[cls] = {"planted": [low, high], "recommended": best, "inside": low <= best <= high}
     coverage = {t: {"chosen": tasks[t]["chosen"], "overall": tasks[t]["test"][tasks[t]["chosen"]]["coverage"],
-                    "byClass": tasks[t]["test"][tasks[t]["chosen"]]["coverageByClass"]}
+                    "byClass": tasks[t]["test"][tasks[t]["chosen"]]["coverageByClass"],
+                    "target_per_class": [0.75, 0.85],
+                    "classes_in_target": _in_target(tasks[t]["test"][tasks[t]["chosen"]]["coverageByClass"]),
+                    # pooled (one margin) against per-class (Mondrian) calibration, same test projects
+                    "pooled_vs_mondrian": {m: {"overall": tasks[t]["test"][m]["coverage"],
+                                               "widthRatio": tasks[t]["test"][m]["widthRatio"],
+                                               "classes_in_target": _in_target(tasks[t]["test"][m]["coverageByClass"]),
+                                               "byClass": {c: f"{v['coverage']:.2f} (n={v['n']})" for c, v in
+                                                           tasks[t]["test"][m]["coverageByClass"].items()}}
+                                           for m in ("cqr", "cqr_mondrian") if m in tasks[t]["test"]}}
                 for t in ("durationDays", "costUsd") if tasks.get(t, {}).get("chosen")}
     return {
         "inputs": {"seed": seed, "projects": projects, "split": trained.report["split"]},

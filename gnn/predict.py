@@ -59,7 +59,8 @@ class ServedModel:
         text = self.features.text.transform([project.id], [project.text])[0]
         self_row = self.project_ids.index(project.id) if project.id in self.project_ids else None
         sig = cat.signals(project.problem_class, project.tags, text, self_row=self_row)
-        scores = recommend.rank(self.recommend_method, sig, self.reranker)
+        inputs = cat.reranker_inputs(sig, project.problem_class, self_row) if self.recommend_method == "reranker" else None
+        scores = recommend.rank(self.recommend_method, sig, self.reranker, inputs)
         top, _ = cat.neighbours(text, self_row)
         out = []
         for j in np.argsort(-scores, kind="stable"):
@@ -81,11 +82,30 @@ class ServedModel:
         return reasons
 
     # -- outcome ------------------------------------------------------------------------------
+    def prepare(self) -> ServedModel:
+        """Compile the fitted models to numpy once, at load (`gnn.registry.load`): the same answers
+        without scikit-learn's per-call overhead (`gnn/models/compiled.py`). Idempotent; a model
+        pickled before this existed is prepared the same way."""
+        if getattr(self, "_success_fast", None) is None and self.success_model is not None:
+            from gnn.models.compiled import success_proba
+
+            self._success_fast = success_proba(self.success_model)
+        for model in self.interval_models.values():
+            if hasattr(model, "prepare"):
+                model.prepare()
+        return self
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "_success_fast"}  # rebuilt by prepare()
+
     def has_outcome_model(self) -> bool:
         return self.success_model is not None
 
     def success(self, x: np.ndarray) -> np.ndarray:
         assert self.success_model is not None
+        fast = getattr(self, "_success_fast", None)
+        if fast is not None:
+            return fast(x)
         return self.success_model.predict_proba(x)[:, 1]
 
     def success_interval(self, p: float) -> tuple[float, float]:

@@ -69,6 +69,8 @@ def load(path: Path) -> LoadedModel:
     info = json.loads((path / INFO_FILE).read_text())
     with (path / MODEL_FILE).open("rb") as fh:
         served = pickle.load(fh)  # our own file, written by `maestro train` into the data dir
+    if hasattr(served, "prepare"):
+        served.prepare()  # per-model work done once here, not per request
     return LoadedModel(path, info, served)
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from gnn.data.features import FeatureSpace
-from gnn.data.snapshot import ProjectRecord, Snapshot
+from gnn.data.snapshot import ArtifactRecord, ProjectRecord, Snapshot
 from gnn.data.split import Split, time_split
 from gnn.models import intervals, recommend, success
 from gnn.predict import ServedModel
@@ -47,8 +47,27 @@ def catalogue(snapshot: Snapshot, space: FeatureSpace, project_ids: list[str]) -
         for a in used.get(p.id, []):
             usage[i, col[a]] = 1.0
     text = space.text.transform([p.id for p in projects], [p.text for p in projects]) if projects else np.zeros((0, 1))
+    order = sorted(range(len(projects)), key=lambda i: (projects[i].started_at or -1, projects[i].id))
+    recency = [0.0] * len(projects)
+    for position, i in enumerate(order):
+        recency[i] = position / max(1, len(projects) - 1)
     return recommend.Catalogue(artifact_ids, usage, [p.problem_class for p in projects],
-                               [p.tags for p in projects], text, [p.success for p in projects])
+                               [p.tags for p in projects], text, [p.success for p in projects],
+                               families=[a.name for a in snapshot.artifacts],
+                               version_rank=version_ranks(snapshot.artifacts), recency=recency)
+
+
+def version_ranks(artifacts: list[ArtifactRecord]) -> list[int]:
+    """Per artifact: 0 for the newest version of its name, 1 for the one before, ... (by the
+    store's versionKey; by id where an artifact has none)."""
+    by_name: dict[str, list[ArtifactRecord]] = {}
+    for a in artifacts:
+        by_name.setdefault(a.name, []).append(a)
+    rank: dict[str, int] = {}
+    for versions in by_name.values():
+        for r, a in enumerate(sorted(versions, key=lambda a: (a.version_key or "", a.id), reverse=True)):
+            rank[a.id] = r
+    return [rank[a.id] for a in artifacts]
 
 
 def _queries(snapshot: Snapshot, space: FeatureSpace, ids: list[str]) -> list[tuple[str, list[str], np.ndarray, set[str]]]:

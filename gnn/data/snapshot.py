@@ -51,6 +51,7 @@ class ArtifactRecord:
     artifact_type: str | None
     description: str
     tags: list[str]
+    version_key: str | None = None  # sorts like the version order of its name (store's versionKey)
 
     @property
     def text(self) -> str:
@@ -129,7 +130,7 @@ async def read_snapshot(store: GraphStore) -> Snapshot:
         ArtifactRecord(
             id=r["id"], name=r.get("name") or "", version=r.get("version"),
             artifact_type=r.get("artifactType"), description=r.get("description") or "",
-            tags=list(r.get("tags") or []),
+            tags=list(r.get("tags") or []), version_key=r.get("versionKey"),
         )
         for r in await store.read("learn_artifacts")
     ]

@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+MEMO_SIZE = 4096  # texts whose vectors a served model keeps (32 floats each)
+
 
 class TextFeatures:
     """Dense text vectors for a list of (id, text) pairs."""
@@ -43,9 +45,23 @@ class TextFeatures:
             rows = [self.embeddings.get(i) or self._embed_missing(width) for i in ids]
             return np.asarray(rows, dtype=np.float64)
         assert self._tfidf is not None and self._svd is not None, "fit() first"
-        out = self._svd.transform(self._tfidf.transform(list(texts)))
+        if len(texts) == 1:  # serving one project: its text rarely changes between requests
+            memo: dict[str, np.ndarray] = self.__dict__.setdefault("_memo", {})
+            if texts[0] not in memo:
+                if len(memo) >= MEMO_SIZE:
+                    memo.pop(next(iter(memo)))
+                memo[texts[0]] = self._project(list(texts))
+            return memo[texts[0]].copy()
+        return self._project(list(texts))
+
+    def _project(self, texts: list[str]) -> np.ndarray:
+        assert self._tfidf is not None and self._svd is not None
+        out = self._svd.transform(self._tfidf.transform(texts))
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.where(norms == 0, 1.0, norms)
+
+    def __getstate__(self) -> dict[str, object]:
+        return {k: v for k, v in self.__dict__.items() if k != "_memo"}
 
     @staticmethod
     def _embed_missing(width: int) -> list[float]:

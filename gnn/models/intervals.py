@@ -4,7 +4,9 @@ Candidate: conformalised quantile regression (CQR, Romano et al. 2019). Gradient
 quantile regressors fit log(y) at 0.1, 0.5 and 0.9 on the older part of the training projects;
 on the newer part (the calibration set) the conformity score E = max(lo - y, y - hi) gives
 q = the ceil((n + 1)(1 - alpha)) / n empirical quantile of E, and the interval is
-[lo - q, hi + q] (alpha = 0.2). Baselines: per-class empirical quantiles of the training
+[lo - q, hi + q] (alpha = 0.2). A second candidate, `cqr_mondrian` (`MondrianCQR`), calibrates
+the margin per problem class from cross-conformal (out-of-fold) scores, falling back to the
+pooled margin for a class with fewer than MIN_CLASS_CALIBRATION scores. Baselines: per-class empirical quantiles of the training
 projects, and kNN quantiles (the 15 nearest training projects in standardised feature space).
 The served method is the one with the lowest validation pinball loss among those whose
 validation P10-P90 coverage is within 10 points of 80%.
@@ -28,6 +30,8 @@ from gnn.models.metrics import pinball
 ALPHA = 0.2
 QUANTILES = (0.1, 0.5, 0.9)
 MIN_OUTCOMES = 12
+FOLDS = 4  # cross-conformal folds of MondrianCQR
+MIN_CLASS_CALIBRATION = 20  # fewer out-of-fold scores in a class: it gets the pooled margin
 
 
 class ClassQuantiles:
@@ -77,8 +81,21 @@ class ConformalQuantileRegression:
         self.q = float(np.quantile(scores, level))
         return self
 
+    def prepare(self) -> ConformalQuantileRegression:
+        """Compile the three quantile models to numpy for serving (same numbers, no per-call
+        scikit-learn overhead; `gnn/models/compiled.py`)."""
+        from gnn.models.compiled import regressor
+
+        fast = [regressor(m) for m in self.models]
+        self._fast = fast if all(f is not None for f in fast) else None
+        return self
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "_fast"}
+
     def _raw(self, x: np.ndarray) -> np.ndarray:
-        out = np.column_stack([m.predict(x) for m in self.models])
+        fast = getattr(self, "_fast", None)
+        out = np.column_stack([f(x) for f in fast] if fast else [m.predict(x) for m in self.models])
         return np.sort(out, axis=1)  # quantile crossing would otherwise give P10 > P50
 
     def predict(self, x: np.ndarray, classes: list[str]) -> np.ndarray:
@@ -88,7 +105,56 @@ class ConformalQuantileRegression:
         return raw
 
 
-METHODS = {"class_quantiles": ClassQuantiles, "knn_quantiles": KnnQuantiles, "cqr": ConformalQuantileRegression}
+class MondrianCQR(ConformalQuantileRegression):
+    """CQR calibrated per problem class (Mondrian conformal), so each class's P10-P90 covers about
+    80% of its own projects instead of 80% on average over classes of different spread.
+
+    A class needs many calibration scores of its own, more than the newest quarter holds, so the
+    scores are out-of-fold (cross-conformal): the quantile models are fitted FOLDS times, each
+    without one fold, and every training project is scored by the fit that did not see it. A
+    class with at least MIN_CLASS_CALIBRATION scores gets its own margin (expected coverage
+    ceil((n+1)0.8)/(n+1), 80-82% from n = 20 on); a smaller class, or one never seen, gets the
+    pooled margin of every score. The served quantile models are then fitted on every project.
+    """
+
+    def fit(self, x: np.ndarray, y: np.ndarray, classes: list[str]) -> MondrianCQR:
+        folds = np.arange(len(y)) % FOLDS
+        raw = np.zeros((len(y), 3))
+        for k in range(FOLDS):
+            held = folds == k
+            self.models = _quantile_models(x[~held], y[~held])
+            raw[held] = self._raw(x[held])
+        self.models = _quantile_models(x, y)
+        scores = np.maximum(raw[:, 0] - y, y - raw[:, 2])
+        self.q = _margin(scores)
+        labels = np.asarray(classes)
+        self.q_by_class = {c: _margin(scores[labels == c]) for c in set(classes)
+                           if int((labels == c).sum()) >= MIN_CLASS_CALIBRATION}
+        return self
+
+    def predict(self, x: np.ndarray, classes: list[str]) -> np.ndarray:
+        raw = self._raw(x)
+        q = np.asarray([self.q_by_class.get(c, self.q) for c in classes])
+        raw[:, 0] -= q
+        raw[:, 2] += q
+        return raw
+
+
+def _quantile_models(x: np.ndarray, y: np.ndarray) -> list[Any]:
+    from sklearn.ensemble import HistGradientBoostingRegressor
+
+    return [HistGradientBoostingRegressor(loss="quantile", quantile=q, max_iter=60, learning_rate=0.1, max_depth=3,
+                                          min_samples_leaf=8, random_state=0).fit(x, y) for q in QUANTILES]
+
+
+def _margin(scores: np.ndarray) -> float:
+    """Split-conformal margin: the ceil((n + 1)(1 - alpha)) / n empirical quantile of the scores."""
+    level = min(1.0, math.ceil((len(scores) + 1) * (1 - ALPHA)) / len(scores))
+    return float(np.quantile(scores, level))
+
+
+METHODS = {"class_quantiles": ClassQuantiles, "knn_quantiles": KnnQuantiles, "cqr": ConformalQuantileRegression,
+           "cqr_mondrian": MondrianCQR}
 
 
 def score(y: np.ndarray, q: np.ndarray, classes: list[str]) -> dict[str, Any]:

@@ -36,13 +36,24 @@ def _require(data_dir: Path) -> Any:
     return model
 
 
-async def _project(store: GraphStore, project_id: str) -> tuple[Any, list[str], dict[str, float]]:
+@dataclass
+class _Stored:
+    """The Prediction already stored for (project, served model version), if any."""
+
+    input_hash: str | None = None
+    created_at: int | None = None
+
+
+async def _project(store: GraphStore, project_id: str, prediction_id: str | None = None,
+                   stored: _Stored | None = None) -> tuple[Any, list[str], dict[str, float]]:
     from gnn.data.snapshot import METRIC_HORIZON_MS, ProjectRecord, _metadata, _num
 
-    rows = await store.read("learn_project", {"id": project_id})
+    rows = await store.read("learn_project", {"id": project_id, "predictionId": prediction_id})
     if not rows:
         raise NotFound(f"no project {project_id}", "projectId")
     r = rows[0]
+    if stored is not None:
+        stored.input_hash, stored.created_at = r.get("predictionInputHash"), r.get("predictionCreatedAt")
     record = ProjectRecord(
         id=r["id"], name=r.get("name") or "", description=r.get("description") or "", tags=list(r.get("tags") or []),
         problem_class=r.get("problemClass") or "other", complexity=_num(r.get("complexityScore")),
@@ -85,29 +96,48 @@ class Outcome:
     explanation: list[str] = field(default_factory=list)
 
 
+def input_hash(x: Any, model_version: str) -> str:
+    """Fingerprint of everything a prediction is computed from: the model and the input row."""
+    import hashlib
+
+    return hashlib.sha256(model_version.encode() + b"\0" + x.astype("<f8").tobytes()).hexdigest()[:32]
+
+
 async def predict_outcome(store: GraphStore, data_dir: Path, project_id: str) -> Outcome:
-    """Predict, then store the prediction FOR the project (one per model version) for backtesting."""
+    """Predict, then store the prediction FOR the project (one per model version) for backtesting.
+
+    The model is deterministic, so when the stored Prediction of this version was computed from
+    the same input row (its `inputHash`) the answer is the same numbers: it is not written
+    again and keeps its `createdAt` (when that prediction became available, which is what the
+    backtest compares outcomes against). A changed project writes a new one."""
     model = _require(data_dir)
     served = model.served
     if not served.has_outcome_model():
         raise NoModel("the model has no outcome predictor: too few recorded outcomes to learn from")
-    project, used, metrics = await _project(store, project_id)
+    prediction_id = f"{project_id}@{model.version}"
+    stored = _Stored()
+    project, used, metrics = await _project(store, project_id, prediction_id, stored)
     x = served.row(project, used, metrics)
+    fingerprint = input_hash(x, model.version)
     p = float(served.success(x)[0])
     low, high = served.success_interval(p)
     duration = served.quantiles("durationDays", x, project.problem_class)
     cost = served.quantiles("costUsd", x, project.problem_class)
     explanation = served.explain(x)
-    outcome = Outcome(p, low, high, duration, cost, model.version, int(time.time() * 1000), explanation)
+    unchanged = stored.input_hash == fingerprint and stored.created_at is not None
+    created_at = int(stored.created_at) if unchanged else int(time.time() * 1000)  # type: ignore[arg-type]
+    outcome = Outcome(p, low, high, duration, cost, model.version, created_at, explanation)
+    if unchanged:
+        return outcome
     props: dict[str, Any] = {
         "modelVersion": model.version, "createdAt": outcome.created_at, "successProbability": p,
-        "successLow": low, "successHigh": high,
+        "successLow": low, "successHigh": high, "inputHash": fingerprint,
     }
     if duration:
         props.update(durationDays=duration[1], durationP10=duration[0], durationP90=duration[2])
     if cost:
         props.update(costUsd=cost[1], costP10=cost[0], costP90=cost[2])
-    await store.write("save_prediction", {"projectId": project_id, "id": f"{project_id}@{model.version}", "props": props})
+    await store.write("save_prediction", {"projectId": project_id, "id": prediction_id, "props": props})
     return outcome
 
 

@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
+import pytest
 
 from maestro_graph.api.app import create_app
 from maestro_graph.config import Settings
@@ -72,6 +73,27 @@ async def test_predict_outcome_answers_intervals_and_stores_one_prediction_per_m
     predictions = stored["data"]["project"]["predictions"]
     assert predictions["totalCount"] == 1
     assert predictions["edges"][0]["node"]["modelVersion"] == first["modelVersion"]
+
+
+async def test_an_unchanged_project_reuses_its_stored_prediction_and_a_changed_one_is_predicted_again(
+        small_org: SmallOrg) -> None:
+    project = {**NEW_PROJECT, "id": "p:reuse", "name": "reuse-radar"}
+    await load(small_org.store, [project])
+    stored_q = """query($id: ID!) { project(id: $id) { predictions { totalCount edges { node {
+        createdAt successProbability } } } } }"""
+    async with client(small_org.store, small_org.data_dir) as c:
+        first = (await post(c, PREDICT, {"id": "p:reuse"}))["data"]["predictOutcome"]
+        again = (await post(c, PREDICT, {"id": "p:reuse"}))["data"]["predictOutcome"]
+        await load(small_org.store, [{**project, "complexityScore": 10}])
+        changed = (await post(c, PREDICT, {"id": "p:reuse"}))["data"]["predictOutcome"]
+        stored = (await post(c, stored_q, {"id": "p:reuse"}))["data"]["project"]["predictions"]
+    assert again == first  # same inputs, same model: the stored prediction, its time included
+    assert changed["successProbability"] != first["successProbability"]
+    assert changed["createdAt"] >= first["createdAt"]
+    assert stored["totalCount"] == 1
+    node = stored["edges"][0]["node"]
+    assert node["successProbability"] == pytest.approx(changed["successProbability"], rel=1e-12)
+    assert node["createdAt"] == changed["createdAt"]
 
 
 async def test_model_info_lists_each_task_with_its_baselines(small_org: SmallOrg) -> None:

@@ -28,7 +28,7 @@ def test_every_task_is_evaluated_against_its_baselines_on_held_out_projects(smal
         assert 0.0 <= row["ece"] <= 1.0 and row["brier"] <= 1.0 and row["n"] > 0
     for target in ("durationDays", "costUsd"):
         task = tasks[target]
-        assert set(task["test"]) == {"class_quantiles", "knn_quantiles", "cqr"}
+        assert set(task["test"]) == {"class_quantiles", "knn_quantiles", "cqr", "cqr_mondrian"}
         for row in task["test"].values():
             assert 0.0 <= row["coverage"] <= 1.0 and row["widthLog"] > 0
             assert sum(c["n"] for c in row["coverageByClass"].values()) == row["n"]
