@@ -149,7 +149,7 @@ class FalkorDBStore:
             result = await (g.ro_query if read_only else g.query)(text, timeout=self.timeout_ms)
             columns = [h[1] if isinstance(h, (list, tuple)) else h for h in result.header]
             return [dict(zip(columns, (plain(v) for v in row))) for row in result.result_set]
-        reply = await self._wire.request(pack(*command))
+        reply = await self._wire.request(pack(*command), retry=read_only)
 
         async def property_keys() -> list[str]:
             keys = await self._wire.request(pack("GRAPH.RO_QUERY", graph, "CALL db.propertyKeys()", "--compact",

@@ -11,8 +11,10 @@ Semantics kept from the redis-py pool it replaces for statements:
 - at most `size` connections, a caller waits (within its deadline) for a free one;
 - a connection that failed, or whose call was cancelled or timed out mid-reply, is closed, never
   reused, so a late reply can never answer the next caller;
-- a call that fails on a reused connection because the server went away meanwhile (a restart by
-  the supervisor) is retried once on a new connection, as redis-py's default retry did;
+- a read that fails on a reused connection because the server went away meanwhile (a restart by
+  the supervisor) is retried once on a new connection, as redis-py's default retry did; a write
+  is not: the server may have applied it before the connection dropped, and sending it again
+  could apply it twice (a CREATE, a counter), so the caller gets the error;
 - errors are redis-py's classes: `ConnectionError` (unreachable), `ResponseError` (the server's
   error replies, also inside arrays), so callers map them as before.
 """
@@ -141,8 +143,11 @@ class WirePool:
                 return conn
         return None
 
-    async def request(self, packed: bytes) -> Any:
-        """The reply to one packed command; callers bound the whole call with their own deadline."""
+    async def request(self, packed: bytes, *, retry: bool = True) -> Any:
+        """The reply to one packed command; callers bound the whole call with their own deadline.
+
+        `retry=False` for anything that is not safe to run twice (every write).
+        """
         async with self._slots:
             conn = self._take_idle()
             reused = conn is not None
@@ -152,7 +157,7 @@ class WirePool:
                 reply = await conn.call(packed)
             except RedisConnectionError:
                 conn.close()
-                if not reused:
+                if not (reused and retry):
                     raise
                 conn = await self._open()  # the idle one was stale (the server restarted): once more, fresh
                 try:

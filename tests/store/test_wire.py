@@ -13,6 +13,7 @@ from maestro_graph.errors import Timeout
 from maestro_graph.store.embedded import EmbeddedFalkorDB
 from maestro_graph.store.falkordb import FalkorDBStore, params_header
 from maestro_graph.store.statements import Statements
+from maestro_graph.store.wire import WirePool, pack
 from maestro_graph.store.values import plain
 
 # Test-only statements beside the real ones: every kind of value a reply can carry.
@@ -81,3 +82,79 @@ async def test_connections_closed_by_the_server_are_replaced_without_an_error(pr
     await asyncio.gather(*(probe_store.read("probe_echo", {"v": i}) for i in range(4)))  # both connections idle now
     await probe_store._db.connection.execute_command("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes")
     assert await probe_store.read("probe_echo", {"v": "again"}) == [{"v": "again"}]
+
+
+class DropsSecondCommand:
+    """A RESP server on 127.0.0.1 that answers the first command of its first connection, then
+    reads the second one and closes without a reply: the server may or may not have applied it.
+    Every later connection answers +OK. It records every command it received."""
+
+    def __init__(self) -> None:
+        self.received: list[str] = []
+        self.connections = 0
+
+    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        import hiredis
+
+        self.connections += 1
+        first_connection, answered = self.connections == 1, 0
+        parser = hiredis.Reader(encoding="utf-8")
+        while data := await reader.read(4096):
+            parser.feed(data)
+            while (command := parser.gets()) is not False:
+                self.received.append(" ".join(command))
+                if first_connection and answered == 1:
+                    writer.close()
+                    return
+                writer.write(b"+OK\r\n")
+                answered += 1
+            await writer.drain()
+        writer.close()
+
+
+async def _pool_with_one_idle_connection(server: DropsSecondCommand) -> tuple[WirePool, asyncio.Server]:
+    listener = await asyncio.start_server(server.handle, "127.0.0.1", 0)
+    pool = WirePool.tcp("127.0.0.1", listener.sockets[0].getsockname()[1], size=1)
+    assert await pool.request(pack("PING")) == "OK"  # the connection is idle in the pool now
+    return pool, listener
+
+
+async def test_a_read_that_loses_its_reused_connection_is_sent_once_more_on_a_new_one() -> None:
+    server = DropsSecondCommand()
+    pool, listener = await _pool_with_one_idle_connection(server)
+    try:
+        assert await pool.request(pack("GRAPH.RO_QUERY", "g", "RETURN 1")) == "OK"
+        assert server.received == ["PING", "GRAPH.RO_QUERY g RETURN 1", "GRAPH.RO_QUERY g RETURN 1"]
+    finally:
+        await pool.close()
+        listener.close()
+
+
+async def test_a_write_that_loses_its_connection_is_never_sent_twice() -> None:
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    server = DropsSecondCommand()
+    pool, listener = await _pool_with_one_idle_connection(server)
+    try:
+        with pytest.raises(RedisConnectionError):
+            await pool.request(pack("GRAPH.QUERY", "g", "CREATE (:Counted)"), retry=False)
+        assert server.received == ["PING", "GRAPH.QUERY g CREATE (:Counted)"]
+        assert await pool.request(pack("PING")) == "OK"  # and the pool recovers on a new connection
+    finally:
+        await pool.close()
+        listener.close()
+
+
+async def test_store_writes_ask_the_pool_not_to_retry(probe_store: FalkorDBStore) -> None:
+    """The store marks every write as unsafe to repeat (the two tests above pin what that means)."""
+    seen: list[bool] = []
+    original = probe_store._wire.request
+
+    async def spy(packed: bytes, *, retry: bool = True) -> object:
+        seen.append(retry)
+        return await original(packed, retry=retry)
+
+    probe_store._wire.request = spy  # type: ignore[method-assign]
+    await probe_store.write("probe_echo", {"v": 1})
+    await probe_store.read("probe_echo", {"v": 1})
+    assert seen[0] is False and seen[-1] is True
