@@ -46,6 +46,52 @@ def week_start_ms(epoch_s: float) -> int:
     return int(monday.timestamp() * 1000)
 
 
+REFERENCES = ("artifact", "from", "to")  # the row keys that name an artifact in edge statements
+
+
+async def adopt_existing_versions(store: GraphStore, plan: ImportPlan) -> int:
+    """Point the plan at artifact versions the graph already holds under another id.
+
+    Why: name + version is an artifact's identity (a constraint in the store), while importers
+    derive ids from their source. A fork of a DVC repository, a dataset at the same path with
+    the same md5 in two projects, or a Feast store or MLflow model another import already
+    brought in, would otherwise be refused as a conflict. The same name and version is the same
+    artifact: the import adds this project's edges to the node as it is (its properties, audit
+    and version order untouched). Returns how many planned artifacts were adopted.
+    """
+    artifacts = plan.rows.get("import_artifacts", {})
+    if not artifacts:
+        return 0
+    first: dict[tuple[str, str], str] = {}
+    adopted: dict[str, str] = {}  # planned id -> id of the node to use instead
+    for row in artifacts.values():  # the same name+version twice in one plan: the first one stays
+        version = (row["props"]["name"], row["props"]["version"])
+        if first.setdefault(version, row["id"]) != row["id"]:
+            adopted[row["id"]] = first[version]
+    names = sorted({name for name, _ in first})
+    for start in range(0, len(names), 1000):
+        for found in await store.read("existing_artifact_versions", {"names": names[start : start + 1000]}):
+            planned = first.get((found["name"], found["version"]))
+            if planned is not None and planned != found["id"]:
+                adopted[planned] = found["id"]
+                adopted.update({k: found["id"] for k, v in adopted.items() if v == planned})
+    if not adopted:
+        return 0
+    plan.rows["import_artifacts"] = {k: r for k, r in artifacts.items() if r["id"] not in adopted}
+    for statement, rows in list(plan.rows.items()):
+        if statement == "import_artifacts":
+            continue
+        remapped = ImportPlan()
+        for row in rows.values():
+            row = {k: adopted.get(v, v) if k in REFERENCES else v for k, v in row.items()}
+            if row.get("from") is None or row["from"] != row.get("to"):
+                remapped.add(statement, row)
+        plan.rows[statement] = remapped.rows.get(statement, {})
+    return len(adopted)
+
+
 async def write(store: GraphStore, plan: ImportPlan, *, batch_size: int,
                 progress: Callable[[int], None] | None = None) -> ImportReport:
+    """Write a source importer's plan, reusing artifact versions the graph already has."""
+    await adopt_existing_versions(store, plan)
     return await write_plan(store, plan, batch_size=batch_size, progress=progress)

@@ -172,3 +172,36 @@ async def test_a_feast_feature_store_beside_the_pipeline(store: GraphStore, tmp_
     before = await graph_counts(store)
     again = await write(store, build_plan(root, "p:1").plan, batch_size=100)
     assert sum(again.created.values()) == 0 and await graph_counts(store) == before
+
+
+async def test_a_fork_of_an_imported_pipeline_shares_its_artifact_versions(store: GraphStore, tmp_path: Path) -> None:
+    """Same name and version is the same artifact: a second project's import of a fork (same
+    directory name, commands and data) adds that project's edges instead of failing as a conflict."""
+    await load(store, [{"kind": "project", "id": "p:1", "name": "churn"},
+                       {"kind": "project", "id": "p:2", "name": "churn, forked"}])
+    await ingest(store, dvc_project(tmp_path / "upstream" / "proj"))
+    model = derived_id("dvc", "p:1", "model.pkl", "c0ffee00c0ffee00c0ffee00c0ffee00")
+    before = (await store.read("artifacts_by_id", {"ids": [model]}))[0]["node"]
+    fork = dvc_project(tmp_path / "fork" / "proj")
+    (fork / "feature_repo").mkdir()
+    (fork / "feature_repo" / "feature_store.yaml").write_text(FEATURE_STORE)
+    for _ in range(2):  # and a second run adds nothing
+        summary = build_plan(fork, "p:2")
+        await link_versions(store, summary, "p:2")
+        await write(store, summary.plan, batch_size=100)
+    # 2 projects, 2 stages, 3 datasets, 1 feature store (no second copy of anything);
+    # p:1's 9 edges + p:2 USED the 5 shared artifacts and its feature store
+    assert await graph_counts(store) == (8, 15)
+    assert (await store.read("artifacts_by_id", {"ids": [model]}))[0]["node"] == before
+    assert derived_id("dvc", "p:1", "stage", "train") in await lineage(store, model)  # one lineage, shared
+
+
+async def test_two_projects_with_the_same_feature_store_name_share_it(store: GraphStore, tmp_path: Path) -> None:
+    await load(store, [{"kind": "project", "id": "p:1", "name": "churn"}, {"kind": "project", "id": "p:2", "name": "ltv"}])
+    for project in ("p:1", "p:2"):
+        root = tmp_path / project.replace(":", "")
+        (root / "feature_repo").mkdir(parents=True)
+        (root / "feature_repo" / "feature_store.yaml").write_text(FEATURE_STORE)
+        (root / "dvc.yaml").write_text("stages: {}\n")
+        await write(store, build_plan(root, project).plan, batch_size=100)
+    assert await graph_counts(store) == (3, 2)  # two projects, one feature store, used by both
