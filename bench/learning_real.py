@@ -28,24 +28,19 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import sys
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import harness  # noqa: E402
-from similarity_quality import DATA, K, knn, records, tags, vote  # noqa: E402
+from similarity_quality import load_catalogue, score  # noqa: E402
 
 from maestro_graph.api.embedding import make_encoder  # noqa: E402
 from maestro_graph.config import Settings  # noqa: E402
-from maestro_graph.embed.texts import node_text, text_hash  # noqa: E402
 from maestro_graph.evaluation.bootstrap import mean_ci, paired_difference  # noqa: E402
-from maestro_graph.evaluation.metrics import ndcg_binary, recall_at_k  # noqa: E402
-from maestro_graph.ingest.jsonl import import_lines  # noqa: E402
-from maestro_graph.similarity.snapshot import LexicalIndex  # noqa: E402
 from maestro_graph.store.falkordb import FalkorDBStore  # noqa: E402
 
 OURS = ("served", "reranker")
@@ -64,40 +59,22 @@ def _with_reranker(served: Any) -> Any:
 
 
 async def measure(server: Any, folds: int, neighbours: int) -> dict[str, Any]:
-    import numpy as np
-
     from gnn.data.snapshot import read_snapshot
     from gnn.train import train
 
-    catalogue = [json.loads(line) for line in DATA.read_text().splitlines()]
-    names = [r["name"] for r in catalogue]
-    requires = {r["name"]: set(r["requires"]) for r in catalogue}
-    queries = sorted(n for n in names if requires[n])
-    texts = [node_text("Project", {"name": r["name"], "description": (r["summary"] + ". " + r["description"])[:2000],
-                                   "problemClass": "other", "tags": tags(r)}) for r in catalogue]
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     encoder = make_encoder(settings)
     assert encoder is not None
-    vectors = np.array(encoder.encode(texts))
-    semantic = vectors @ vectors.T
-    lexical_index = LexicalIndex(texts)
-    lexical = (lexical_index.matrix @ lexical_index.matrix.T).toarray()
-    row = {n: i for i, n in enumerate(names)}
-
+    data = load_catalogue(encoder)
     root = FalkorDBStore.connect(socket_path=str(server.socket_path), graph="unused")
     per_system: dict[str, dict[str, list[float]]] = defaultdict(lambda: {"recall@10": [], "ndcg@10": []})
     chosen: list[dict[str, Any]] = []
     train_seconds = 0.0
     for fold in range(folds):
-        held = {q for i, q in enumerate(queries) if i % folds == fold}
-        store = root.for_graph(f"learning_real_{fold}")
-        await store.drop_graph(store.graph)
-        await store.bootstrap()
-        await import_lines(store, [json.dumps(r) for r in records(catalogue, held)], batch_size=1000)
+        held = data.held_out(fold, folds)
+        store = await data.fold_graph(root, f"learning_real_{fold}", held)
         plain = await read_snapshot(store)  # no vectors yet: TF-IDF + SVD text features
-        await store.write("set_project_embeddings", {"rows": [
-            {"id": f"p:{n}", "vector": vectors[i].tolist(), "model": encoder.name, "hash": text_hash(texts[i])}
-            for i, n in enumerate(names)]})
+        await data.write_vectors(store)
         embedded = await read_snapshot(store)
         await store.drop_graph(store.graph)
         started = time.perf_counter()
@@ -108,25 +85,16 @@ async def measure(server: Any, folds: int, neighbours: int) -> dict[str, Any]:
         chosen.append({"fold": fold, "served": served.recommend_method, "served_tfidf": served_tfidf.recommend_method,
                        "textFeatures": [with_vectors.report["split"]["textFeatures"],
                                         without.report["split"]["textFeatures"]]})
-        used = {n: requires[n] for n in names if n not in held}
-        popular = [a for a, _ in Counter(a for n in used for a in used[n]).most_common()]
+        cooc = dataclasses.replace(served_tfidf, recommend_method="tag_cooccurrence")  # no text features in it
         for q in sorted(held):
-            truth = requires[q]
-            project = embedded.project(f"p:{q}")
-            sig_ranked = served_tfidf  # tag co-occurrence does not depend on the text features
-            cooc = dataclasses.replace(sig_ranked, recommend_method="tag_cooccurrence")
-            ranked = {
+            project, plain_project = embedded.project(f"p:{q}"), plain.project(f"p:{q}")
+            score(per_system, {
                 "served": _ranked(served, project),
                 "reranker": _ranked(reranked, project),
-                "served_tfidf": _ranked(served_tfidf, plain.project(f"p:{q}")),
-                "popularity": popular,
-                "cooccurrence": _ranked(cooc, plain.project(f"p:{q}")),
-                "tfidf_knn": vote(knn(lexical[row[q]], names, row[q], neighbours), used),
-                "embedding_knn": vote(knn(semantic[row[q]], names, row[q], neighbours), used),
-            }
-            for system, items in ranked.items():
-                per_system[system]["recall@10"].append(recall_at_k(items, truth, K))
-                per_system[system]["ndcg@10"].append(ndcg_binary(items, truth, K))
+                "served_tfidf": _ranked(served_tfidf, plain_project),
+                "cooccurrence": _ranked(cooc, plain_project),
+                **data.baselines(q, held, neighbours),
+            }, data.requires[q])
     await root.close()
 
     results = {s: {m: mean_ci(v) for m, v in metrics.items()} for s, metrics in per_system.items()}
@@ -137,9 +105,7 @@ async def measure(server: Any, folds: int, neighbours: int) -> dict[str, Any]:
                                and differences[f"{ours} - {s}"][m]["low"] > 0) for m in ("recall@10", "ndcg@10")}
               for ours in OURS}
     return {
-        "inputs": {"data": str(DATA.relative_to(Path(__file__).parent.parent)), "projects": len(names),
-                   "artifacts": len({a for r in catalogue for a in r["requires"]}), "queries": len(queries),
-                   "folds": folds, "neighbours": neighbours, "model": encoder.name},
+        "inputs": data.inputs(folds, neighbours),
         "results": results,
         "paired_differences": differences,
         "baselines_beaten_with_ci_above_0": beaten,

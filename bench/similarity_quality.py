@@ -28,6 +28,7 @@ import json
 import re
 import time
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -78,53 +79,97 @@ def knn(sims: list[float], names: list[str], q: int, k: int) -> list[tuple[str, 
     return [(names[i], float(sims[i])) for i in order]
 
 
-async def measure(server: Any, folds: int, neighbours: int) -> dict[str, Any]:
+@dataclass
+class Catalogue:
+    """The evaluation set, encoded once, and what every system of a fold shares (the real-data
+    benches of #15 and #17 run the same protocol on it)."""
+
+    records: list[dict[str, Any]]
+    names: list[str]
+    requires: dict[str, set[str]]
+    queries: list[str]  # the projects that require something: the cold-start queries
+    texts: list[str]
+    vectors: Any  # one all-MiniLM-L6-v2 vector per project
+    semantic: Any  # cosine similarity matrices, project x project
+    lexical: Any
+    model: str
+    encode_seconds: float
+
+    def held_out(self, fold: int, folds: int) -> set[str]:
+        return {q for i, q in enumerate(self.queries) if i % folds == fold}
+
+    async def fold_graph(self, root: FalkorDBStore, graph: str, held: set[str]) -> FalkorDBStore:
+        """A fresh graph with every project and artifact, and no edge of the held-out projects."""
+        store = root.for_graph(graph)
+        await store.drop_graph(store.graph)
+        await store.bootstrap()
+        await import_lines(store, [json.dumps(r) for r in records(self.records, held)], batch_size=1000)
+        return store
+
+    async def write_vectors(self, store: FalkorDBStore) -> None:
+        """Every project's vector, as `maestro embed` leaves them."""
+        await store.write("set_project_embeddings", {"rows": [
+            {"id": f"p:{n}", "vector": self.vectors[i].tolist(), "model": self.model, "hash": text_hash(self.texts[i])}
+            for i, n in enumerate(self.names)]})
+
+    def baselines(self, q: str, held: set[str], neighbours: int) -> dict[str, list[str]]:
+        """Popularity and the TF-IDF / embedding kNN votes for one held-out project."""
+        used = {n: self.requires[n] for n in self.names if n not in held}
+        row = self.names.index(q)
+        return {
+            "tfidf_knn": vote(knn(self.lexical[row], self.names, row, neighbours), used),
+            "embedding_knn": vote(knn(self.semantic[row], self.names, row, neighbours), used),
+            "popularity": [a for a, _ in Counter(a for n in used for a in used[n]).most_common()],
+        }
+
+    def inputs(self, folds: int, neighbours: int) -> dict[str, Any]:
+        return {"data": str(DATA.relative_to(Path(__file__).parent.parent)), "projects": len(self.names),
+                "artifacts": len({a for r in self.records for a in r["requires"]}), "queries": len(self.queries),
+                "folds": folds, "neighbours": neighbours, "model": self.model}
+
+
+def load_catalogue(encoder: Any) -> Catalogue:
+    """Read and encode the catalogue (the encoder of `make_encoder`)."""
     import numpy as np
 
     catalogue = [json.loads(line) for line in DATA.read_text().splitlines()]
     names = [r["name"] for r in catalogue]
     requires = {r["name"]: set(r["requires"]) for r in catalogue}
-    queries = sorted(n for n in names if requires[n])
     texts = [node_text("Project", {"name": r["name"], "description": (r["summary"] + ". " + r["description"])[:2000],
                                    "problemClass": "other", "tags": tags(r)}) for r in catalogue]
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
-    encoder = make_encoder(settings)
-    assert encoder is not None
     started = time.perf_counter()
     vectors = np.array(encoder.encode(texts))
     encode_s = time.perf_counter() - started
-    semantic = vectors @ vectors.T
     lexical_index = LexicalIndex(texts)
-    lexical = (lexical_index.matrix @ lexical_index.matrix.T).toarray()
-    row = {n: i for i, n in enumerate(names)}
+    return Catalogue(catalogue, names, requires, sorted(n for n in names if requires[n]), texts, vectors,
+                     vectors @ vectors.T, (lexical_index.matrix @ lexical_index.matrix.T).toarray(), encoder.name,
+                     encode_s)
 
+
+def score(per_system: dict[str, dict[str, list[float]]], ranked: dict[str, list[str]], truth: set[str]) -> None:
+    for system, items in ranked.items():
+        per_system[system]["recall@10"].append(recall_at_k(items, truth, K))
+        per_system[system]["ndcg@10"].append(ndcg_binary(items, truth, K))
+
+
+async def measure(server: Any, folds: int, neighbours: int) -> dict[str, Any]:
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    encoder = make_encoder(settings)
+    assert encoder is not None
+    data = load_catalogue(encoder)
     root = FalkorDBStore.connect(socket_path=str(server.socket_path), graph="unused")
     per_system: dict[str, dict[str, list[float]]] = defaultdict(lambda: {"recall@10": [], "ndcg@10": []})
     fusions = []
     for fold in range(folds):
-        held = {q for i, q in enumerate(queries) if i % folds == fold}
-        store = root.for_graph(f"quality_{fold}")
-        await store.drop_graph(store.graph)
-        await store.bootstrap()
-        await import_lines(store, [json.dumps(r) for r in records(catalogue, held)], batch_size=1000)
-        await store.write("set_project_embeddings", {"rows": [
-            {"id": f"p:{n}", "vector": vectors[i].tolist(), "model": encoder.name, "hash": text_hash(texts[i])}
-            for i, n in enumerate(names)]})
+        held = data.held_out(fold, folds)
+        store = await data.fold_graph(root, f"quality_{fold}", held)
+        await data.write_vectors(store)
         sim = Similarity(encoder, SnapshotCache(3600), settings.embedding_exact_max_nodes)
-        used = {n: requires[n] for n in names if n not in held}
-        popular = [a for a, _ in Counter(a for n in used for a in used[n]).most_common()]
+        used = {n: data.requires[n] for n in data.names if n not in held}
         for q in sorted(held):
-            truth = requires[q]
             hits = await similar_projects(store, sim, project_id=f"p:{q}", spec=None, k=neighbours)
-            ranked = {
-                "similar_projects": vote([(h.id[2:], h.score) for h in hits], used),
-                "tfidf_knn": vote(knn(lexical[row[q]], names, row[q], neighbours), used),
-                "embedding_knn": vote(knn(semantic[row[q]], names, row[q], neighbours), used),
-                "popularity": popular,
-            }
-            for system, items in ranked.items():
-                per_system[system]["recall@10"].append(recall_at_k(items, truth, K))
-                per_system[system]["ndcg@10"].append(ndcg_binary(items, truth, K))
+            score(per_system, {"similar_projects": vote([(h.id[2:], h.score) for h in hits], used),
+                               **data.baselines(q, held, neighbours)}, data.requires[q])
         w = (await sim.cache.get(store)).fusion
         fusions.append(None if w is None else {"method": w.method, "semantic": w.semantic, "lexical": w.lexical,
                                                "graph": w.graph, "cv_ndcg": w.cv_ndcg, "rrf_ndcg": w.rrf_ndcg})
@@ -136,13 +181,11 @@ async def measure(server: Any, folds: int, neighbours: int) -> dict[str, Any]:
     differences = {f"similar_projects - {s}": {m: paired_difference(ours[m], per_system[s][m]) for m in ours}
                    for s in per_system if s != "similar_projects"}
     return {
-        "inputs": {"data": str(DATA.relative_to(Path(__file__).parent.parent)), "projects": len(names),
-                   "artifacts": len({a for r in catalogue for a in r["requires"]}), "queries": len(queries),
-                   "folds": folds, "neighbours": neighbours, "model": encoder.name},
+        "inputs": data.inputs(folds, neighbours),
         "results": results,
         "paired_differences": differences,
         "fusion_per_fold": fusions,
-        "encode_seconds": round(encode_s, 2),
+        "encode_seconds": round(data.encode_seconds, 2),
     }
 
 

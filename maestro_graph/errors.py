@@ -56,12 +56,6 @@ class ServerAlreadyRunning(MaestroError):
     code = "ALREADY_RUNNING"
 
 
-class Timeout(MaestroError):
-    """The work took longer than its budget and was stopped."""
-
-    code = "TIMEOUT"
-
-
 class NoModel(MaestroError):
     """The question needs a trained model (or a task it could not learn): run `maestro train`."""
 

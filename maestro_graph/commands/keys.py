@@ -13,7 +13,6 @@ from rich.console import Console
 from rich.table import Table
 
 from maestro_graph.config import Settings
-from maestro_graph.principal import Role
 from maestro_graph.secret import server_secret
 from maestro_graph.service import keys as service
 from maestro_graph.service.writes import SYSTEM

@@ -8,11 +8,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-import httpx
-
 from maestro_graph.api.guard import GraphQLGuard
 from maestro_graph.api.ratelimit import RateLimiter
-from maestro_graph.config import Settings
 from maestro_graph.store.port import GraphStore
 from tests.api.conftest import Api, gql, gql_error, load, post, serve
 
