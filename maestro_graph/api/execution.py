@@ -29,6 +29,7 @@ otherwise this class behaves exactly like Strawberry's.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from inspect import isasyncgenfunction
 from typing import Any, NamedTuple
 
 from graphql import (
@@ -42,21 +43,53 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
-NORMAL, LEAF, OBJECT = 0, 1, 2
+NORMAL, LEAF, OBJECT, CALL = 0, 1, 2, 3
 _BUILT_IN_SCALARS = frozenset(specified_scalar_types.values())
 
 
 class Step(NamedTuple):
     """How one response key of a selection set is completed."""
 
-    kind: int  # NORMAL: graphql-core's execute_field; LEAF / OBJECT: the fast path
+    kind: int  # NORMAL: graphql-core's execute_field; LEAF / OBJECT / CALL: the fast path
     response_name: str
     details: FieldDetailsList
     get: Callable[[Any, str], Any] | None = None  # the field's default resolver (getattr)
     attribute: str = ""
+    nullable: bool = True
     return_type: GraphQLOutputType | None = None  # as declared (maybe non-null)
     named_type: Any = None  # the leaf or object type inside the non-null
     coerce: Callable[[Any], Any] | None = None
+    field: GraphQLField | None = None  # CALL: the field, for its resolve info
+    call: Callable[[Any, GraphQLResolveInfo], Any] | None = None  # CALL: the resolver, called directly
+
+
+def direct_call(field: GraphQLField, info_class: type) -> Callable[[Any, GraphQLResolveInfo], Any] | None:
+    """The resolver of an argument-less Strawberry field, called as Strawberry's wrapper would call it.
+
+    Strawberry's wrapper (`schema_converter.from_resolver`) converts no arguments for such a field
+    and passes the source as `self`, `root` or a `Parent` parameter and the `Info` where asked; only
+    fields without extensions (permission classes are one) qualify, and the caller checks that the
+    schema has no exception handlers. None when the field does not qualify.
+    """
+    if field.args or getattr(field.resolve, "__name__", "") not in ("_resolver", "_async_resolver"):
+        return None
+    definition = (field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    if not isinstance(definition, StrawberryField) or definition.extensions or definition.arguments:
+        return None
+    resolver = definition.base_resolver
+    if resolver is None or isasyncgenfunction(resolver._unbound_wrapped_func):  # noqa: SLF001
+        return None
+    takes_self = resolver.self_parameter is not None
+    given = [p.name for p in (resolver.parent_parameter, resolver.root_parameter) if p is not None]
+    info_name = resolver.info_parameter.name if resolver.info_parameter is not None else None
+
+    def call(source: Any, info: GraphQLResolveInfo) -> Any:
+        kwargs = dict.fromkeys(given, source)
+        if info_name is not None:
+            kwargs[info_name] = info_class(_raw_info=info, _field=definition)
+        return resolver(source, **kwargs) if takes_self else resolver(**kwargs)
+
+    return call
 
 
 def plain_attribute(field: GraphQLField) -> StrawberryField | None:
@@ -76,19 +109,29 @@ def plain_attribute(field: GraphQLField) -> StrawberryField | None:
     return definition
 
 
-def plain_step(field: GraphQLField, response_name: str, details: FieldDetailsList) -> Step:
-    """The fast step for one response key, or NORMAL when anything about it is not plain."""
-    definition = plain_attribute(field)
-    if definition is None or any(d.node.arguments or d.node.directives for d in details):
+def plain_step(field: GraphQLField, response_name: str, details: FieldDetailsList,
+               info_class: type | None) -> Step:
+    """The fast step for one response key, or NORMAL when anything about it is not plain.
+
+    `info_class`: Strawberry's Info class when argument-less resolvers may be called directly
+    (None when the schema has exception handlers, which wrap resolvers).
+    """
+    if any(d.node.arguments or d.node.directives for d in details):
         return Step(NORMAL, response_name, details)
+    definition = plain_attribute(field)
+    if definition is None:
+        call = direct_call(field, info_class) if info_class is not None else None
+        if call is None:
+            return Step(NORMAL, response_name, details)
+        return Step(CALL, response_name, details, return_type=field.type, field=field, call=call)
     declared = field.type
     named = declared.of_type if isinstance(declared, GraphQLNonNull) else declared
     if named in _BUILT_IN_SCALARS or isinstance(named, GraphQLEnumType):
         return Step(LEAF, response_name, details, definition.default_resolver, definition.python_name,
-                    declared, named, named.coerce_output_value)
+                    declared is named, declared, named, named.coerce_output_value)
     if isinstance(named, GraphQLObjectType) and named.is_type_of is None:
         return Step(OBJECT, response_name, details, definition.default_resolver, definition.python_name,
-                    declared, named)
+                    declared is named, declared, named)
     return Step(NORMAL, response_name, details)
 
 
@@ -104,6 +147,9 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
                  or all(getattr(m, "ignores_plain_fields", False) for m in middleware.middlewares))
         )
         self.plans: dict[tuple[int, int], tuple[GroupedFieldSet, list[Step]]] = {}
+        strawberry_schema = getattr(self.schema, "_strawberry_schema", None)
+        self.info_class = (strawberry_schema.config.info_class
+                           if strawberry_schema is not None and not strawberry_schema.exception_handlers else None)
 
     def plan(self, parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet) -> list[Step]:
         key = (id(parent_type), id(grouped_field_set))
@@ -114,7 +160,7 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         for response_name, details in grouped_field_set.items():
             field = self.schema.get_field(parent_type, details[0].node.name.value)
             steps.append(Step(NORMAL, response_name, details) if field is None
-                         else plain_step(field, response_name, details))
+                         else plain_step(field, response_name, details, self.info_class))
         # the grouped field set is kept alive with its plan, so that its id is never reused
         self.plans[key] = (grouped_field_set, steps)
         return steps
@@ -126,16 +172,40 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         """graphql-core's `execute_fields`, with plain steps completed in line."""
         if not self.fast or path is None or position_context is not None:
             return super().execute_fields(parent_type, source_value, path, grouped_field_set, position_context)
+        return self.run_plan(parent_type, source_value, path, self.plan(parent_type, grouped_field_set))
+
+    def run_plan(self, parent_type: GraphQLObjectType, source: Any, path: Path, plan: list[Step]) -> Any:
+        """The loop of graphql-core's `execute_fields`, with plain leaves answered in line.
+
+        The hot path of a big answer: a plain leaf costs an attribute read and the scalar's
+        coercion; anything that would need an error goes to `execute_step`, which hands it to
+        graphql-core at the same point of the loop, so errors come in the same order.
+        """
         results: dict[str, Any] = {}
         is_awaitable = self.is_awaitable
         awaitable_fields: list[str] = []
         try:
-            for step in self.plan(parent_type, grouped_field_set):
-                result = self.execute_step(step, parent_type, source_value, path)
+            for step in plan:
+                kind, name, _details, get, attribute, nullable, _declared, _named, coerce, _field, _call = step
+                if kind == LEAF:
+                    value = get(source, attribute)  # type: ignore[misc]
+                    if value is None:
+                        if nullable:
+                            results[name] = None
+                            continue
+                    else:
+                        try:
+                            coerced = coerce(value)  # type: ignore[misc]
+                        except Exception:
+                            coerced = None
+                        if coerced is not None and coerced is not Undefined:
+                            results[name] = coerced
+                            continue
+                result = self.execute_step(step, parent_type, source, path)
                 if result is not Undefined:
-                    results[step.response_name] = result
+                    results[name] = result
                     if is_awaitable(result):
-                        awaitable_fields.append(step.response_name)
+                        awaitable_fields.append(name)
         except Exception:
             if awaitable_fields:
                 self.settle_in_background([results[name] for name in awaitable_fields])
@@ -145,29 +215,35 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return self.gather_fields(results, awaitable_fields)
 
     def execute_step(self, step: Step, parent_type: GraphQLObjectType, source: Any, path: Path) -> Any:
-        kind = step.kind
-        if kind == LEAF:
+        """A plain object field in line; anything else (or a plain leaf that needs an error) as graphql-core does."""
+        if step.kind == OBJECT:
             value = step.get(source, step.attribute)  # type: ignore[misc]
             if value is None:
-                if not isinstance(step.return_type, GraphQLNonNull):
-                    return None
-            else:
-                try:
-                    coerced = step.coerce(value)  # type: ignore[misc]
-                except Exception:
-                    coerced = None
-                if coerced is not None and coerced is not Undefined:
-                    return coerced
-        elif kind == OBJECT:
-            value = step.get(source, step.attribute)  # type: ignore[misc]
-            if value is None:
-                if not isinstance(step.return_type, GraphQLNonNull):
+                if step.nullable:
                     return None
             elif not self.is_awaitable(value):
                 return self.complete_plain_object(step, value, Path(path, step.response_name, parent_type.name))
+        elif step.kind == CALL:
+            return self.call_resolver(step, parent_type, source, Path(path, step.response_name, parent_type.name))
         # NORMAL, or a value only graphql-core's own code knows how to answer (and word the error of)
         return self.execute_field(parent_type, source, step.details, Path(path, step.response_name, parent_type.name),
                                   None)
+
+    def call_resolver(self, step: Step, parent_type: GraphQLObjectType, source: Any, field_path: Path) -> Any:
+        """graphql-core's `execute_field` without the middleware and Strawberry's argument wrapper."""
+        return_type, details = step.return_type, step.details
+        info = self.build_resolve_info(step.field, [d.node for d in details], parent_type, field_path)  # type: ignore[arg-type]
+        try:
+            result = step.call(source, info)  # type: ignore[misc]
+            if self.is_awaitable(result):
+                return self.complete_awaitable_value(return_type, details, info, field_path, result, None)  # type: ignore[arg-type]
+            completed = self.complete_value(return_type, details, info, field_path, result, None)  # type: ignore[arg-type]
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, return_type, details, field_path)  # type: ignore[arg-type]
+            return None
+        if self.is_awaitable(completed):
+            return self.await_field(completed, return_type, details, field_path)  # type: ignore[arg-type]
+        return completed
 
     def complete_plain_object(self, step: Step, value: Any, field_path: Path) -> Any:
         """`execute_field` of a plain object field: its sub-selection, errors handled alike."""
@@ -221,7 +297,10 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         self, item_type: GraphQLOutputType, object_type: GraphQLObjectType, details: FieldDetailsList,
         info: GraphQLResolveInfo, path: Path, items: Iterable[Any],
     ) -> Any:
+        grouped_field_set, new_defer_usages, _forbidden = self.collect_subfields(object_type, details)
+        plan = None if new_defer_usages else self.plan(object_type, grouped_field_set)
         is_awaitable = self.is_awaitable
+        run_plan = self.run_plan
         completed: list[Any] = []
         awaitable_indices: list[int] = []
         try:
@@ -237,7 +316,8 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
                         awaitable_indices.append(index)
                     continue
                 try:
-                    value = self.sub_fields(object_type, details, item, item_path)
+                    value = (run_plan(object_type, item, item_path, plan) if plan is not None
+                             else self.sub_fields(object_type, details, item, item_path))
                 except Exception as raw_error:
                     self.handle_field_error(raw_error, item_type, details, item_path)
                     value = None
