@@ -42,8 +42,8 @@ def mask(error: GraphQLError) -> GraphQLError:
 class RequestPolicy(SchemaExtension):
     """Built per request by the schema (`RequestPolicy.factory(gate, should_mask)`)."""
 
-    # `resolve` acts only on fields with arguments and on top-level mutation fields, so the
-    # executor may complete plain attribute fields without calling it (api/execution.py)
+    # `resolve` acts only on fields with arguments and on top-level fields (mutations), so the
+    # executor may answer argument-less fields below the root without calling it (api/execution.py)
     ignores_plain_fields = True
 
     def __init__(self, gate: DocumentGate, should_mask: Callable[[GraphQLError], bool]) -> None:
