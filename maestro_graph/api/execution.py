@@ -43,11 +43,14 @@ from graphql import (
     GraphQLResolveInfo,
 )
 from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
+from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path, Undefined, gather_with_cancel
 from graphql.type.scalars import specified_scalar_types
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.types.base import StrawberryOptional
 from strawberry.types.field import StrawberryField
+from strawberry import ID
 
 NORMAL, LEAF, OBJECT, CALL = 0, 1, 2, 3
 _BUILT_IN_SCALARS = frozenset(specified_scalar_types.values())
@@ -69,33 +72,51 @@ class Step(NamedTuple):
     call: Callable[[Any, GraphQLResolveInfo], Any] | None = None  # CALL: the resolver, called directly
 
 
-def direct_call(field: GraphQLField, info_class: type) -> Callable[[Any, GraphQLResolveInfo], Any] | None:
-    """The resolver of an argument-less Strawberry field, called as Strawberry's wrapper would call it.
+def direct_call(field: GraphQLField, info_class: type, name_converter: Any) -> Callable[..., Any] | None:
+    """The resolver of a Strawberry field, called as Strawberry's wrapper would call it, or None.
 
-    Strawberry's wrapper (`schema_converter.from_resolver`) converts no arguments for such a field
-    and passes the source as `self`, `root` or a `Parent` parameter and the `Info` where asked; only
-    fields without extensions (permission classes are one) qualify, and the caller checks that the
-    schema has no exception handlers. None when the field does not qualify.
+    Strawberry's wrapper (`schema_converter.from_resolver`) converts the arguments, renames them to
+    their Python names and passes the source as `self`, `root` or a `Parent` parameter and the
+    `Info` where asked. Only fields without extensions (permission classes are one) whose arguments
+    are all built-in scalars qualify: Strawberry's conversion of those returns the value as given,
+    so only the renaming is left. The caller checks that the schema has no exception handlers.
+    The returned function takes `(source, info, **arguments by GraphQL name)`, like a resolver.
     """
-    if field.args or getattr(field.resolve, "__name__", "") not in ("_resolver", "_async_resolver"):
+    if getattr(field.resolve, "__name__", "") not in ("_resolver", "_async_resolver"):
         return None
     definition = (field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
-    if not isinstance(definition, StrawberryField) or definition.extensions or definition.arguments:
+    if not isinstance(definition, StrawberryField) or definition.extensions:
         return None
     resolver = definition.base_resolver
     if resolver is None or isasyncgenfunction(resolver._unbound_wrapped_func):  # noqa: SLF001
         return None
+    arguments = definition.arguments
+    if len(arguments) != len(field.args) or not all(_built_in(a.type) for a in arguments):
+        return None
+    names = {name_converter.from_argument(a): a.python_name for a in arguments}
     takes_self = resolver.self_parameter is not None
     given = [p.name for p in (resolver.parent_parameter, resolver.root_parameter) if p is not None]
     info_name = resolver.info_parameter.name if resolver.info_parameter is not None else None
 
-    def call(source: Any, info: GraphQLResolveInfo) -> Any:
-        kwargs = dict.fromkeys(given, source)
+    def call(source: Any, info: GraphQLResolveInfo, **arguments: Any) -> Any:
+        kwargs = {names[name]: value for name, value in arguments.items()}
+        for name in given:
+            kwargs[name] = source
         if info_name is not None:
             kwargs[info_name] = info_class(_raw_info=info, _field=definition)
         return resolver(source, **kwargs) if takes_self else resolver(**kwargs)
 
     return call
+
+
+_PYTHON_SCALARS = (int, str, float, bool, ID)
+
+
+def _built_in(annotation: Any) -> bool:
+    """A built-in scalar, or an optional one (not `Maybe`: Strawberry wraps those in `Some`)."""
+    if type(annotation) is StrawberryOptional:
+        annotation = annotation.of_type
+    return any(annotation is scalar for scalar in _PYTHON_SCALARS)
 
 
 def plain_attribute(field: GraphQLField) -> StrawberryField | None:
@@ -116,17 +137,17 @@ def plain_attribute(field: GraphQLField) -> StrawberryField | None:
 
 
 def plain_step(field: GraphQLField, response_name: str, details: FieldDetailsList,
-               info_class: type | None) -> Step:
+               info_class: type | None, name_converter: Any) -> Step:
     """The fast step for one response key, or NORMAL when anything about it is not plain.
 
-    `info_class`: Strawberry's Info class when argument-less resolvers may be called directly
-    (None when the schema has exception handlers, which wrap resolvers).
+    `info_class`: Strawberry's Info class when resolvers may be called directly (None when the
+    schema has exception handlers, which wrap resolvers).
     """
-    if any(d.node.arguments or d.node.directives for d in details):
+    if any(d.node.directives for d in details):
         return Step(NORMAL, response_name, details)
-    definition = plain_attribute(field)
+    definition = plain_attribute(field) if not any(d.node.arguments for d in details) else None
     if definition is None:
-        call = direct_call(field, info_class) if info_class is not None else None
+        call = direct_call(field, info_class, name_converter) if info_class is not None else None
         if call is None:
             return Step(NORMAL, response_name, details)
         return Step(CALL, response_name, details, return_type=field.type, field=field, call=call)
@@ -156,6 +177,7 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         strawberry_schema = getattr(self.schema, "_strawberry_schema", None)
         self.info_class = (strawberry_schema.config.info_class
                            if strawberry_schema is not None and not strawberry_schema.exception_handlers else None)
+        self.name_converter = strawberry_schema.config.name_converter if strawberry_schema is not None else None
 
     def plan(self, parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet) -> list[Step]:
         key = (id(parent_type), id(grouped_field_set))
@@ -166,7 +188,7 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         for response_name, details in grouped_field_set.items():
             field = self.schema.get_field(parent_type, details[0].node.name.value)
             steps.append(Step(NORMAL, response_name, details) if field is None
-                         else plain_step(field, response_name, details, self.info_class))
+                         else plain_step(field, response_name, details, self.info_class, self.name_converter))
         # the grouped field set is kept alive with its plan, so that its id is never reused
         self.plans[key] = (grouped_field_set, steps)
         return steps
@@ -240,7 +262,16 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return_type, details = step.return_type, step.details
         info = self.build_resolve_info(step.field, [d.node for d in details], parent_type, field_path)  # type: ignore[arg-type]
         try:
-            result = step.call(source, info)  # type: ignore[misc]
+            first = details[0]
+            if step.field.args or first.node.arguments:  # type: ignore[union-attr]
+                # with arguments: coerced by graphql-core and seen by the middleware, as before
+                arguments = get_argument_values(step.field, first.node, self.variable_values,  # type: ignore[arg-type]
+                                                first.fragment_variable_values, self.hide_suggestions)
+                middleware = self.middleware_manager
+                resolve = middleware.get_field_resolver(step.call) if middleware else step.call  # type: ignore[arg-type]
+                result = resolve(source, info, **arguments)
+            else:
+                result = step.call(source, info)  # type: ignore[misc]
             if self.is_awaitable(result):
                 return self.complete_awaitable_value(return_type, details, info, field_path, result, None)  # type: ignore[arg-type]
             completed = self.complete_value(return_type, details, info, field_path, result, None)  # type: ignore[arg-type]
