@@ -46,11 +46,11 @@ from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
 from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path, Undefined, gather_with_cancel
 from graphql.type.scalars import specified_scalar_types
+from strawberry import ID
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.base import StrawberryOptional
 from strawberry.types.field import StrawberryField
-from strawberry import ID
 
 NORMAL, LEAF, OBJECT, CALL = 0, 1, 2, 3
 _BUILT_IN_SCALARS = frozenset(specified_scalar_types.values())
@@ -69,7 +69,7 @@ class Step(NamedTuple):
     named_type: Any = None  # the leaf or object type inside the non-null
     coerce: Callable[[Any], Any] | None = None
     field: GraphQLField | None = None  # CALL: the field, for its resolve info
-    call: Callable[[Any, GraphQLResolveInfo], Any] | None = None  # CALL: the resolver, called directly
+    call: Callable[..., Any] | None = None  # CALL: the resolver, called directly (see direct_call)
 
 
 def direct_call(field: GraphQLField, info_class: type, name_converter: Any) -> Callable[..., Any] | None:
