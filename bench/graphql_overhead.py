@@ -9,6 +9,11 @@ Starts its own embedded FalkorDB in a temporary directory, imports the demo orga
 - `cypher`: `cypher/bench_nested_traversal.cypher`, one statement that returns the same tree for
   the same N project ids with the same orders and caps, through the same store's `read()`.
 
+The GraphQL side is also run with Strawberry's own execution context in place of the app's
+(`api/execution.py`, which completes plain attribute fields in line), alternately in the same run:
+`graphql_strawberry_executor` is the "before" of that change, on the same store and app; both
+executors must answer byte for byte the same JSON.
+
 The query is 12 levels deep (Relay nesting costs three per hop: field, edges, node); the bench
 checks that the app's own limits accept it and reports the depth under `depth_limit`.
 
@@ -34,9 +39,11 @@ from typing import Any
 
 import httpx
 from graphql import parse
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from maestro_graph.api.schema import schema as app_schema
 from maestro_graph.api.app import create_app
+from maestro_graph.api.graphql import schema_for
 from maestro_graph.config import Settings
 from maestro_graph.demo.generate import generate
 from maestro_graph.ingest.jsonl import import_lines
@@ -143,15 +150,18 @@ def progress(message: str) -> None:
 class Sides:
     """The two ways of asking, each timed; every call keeps its answer and where its time went."""
 
-    def __init__(self, client: httpx.AsyncClient, store: TimedStore, ids: list[str], projects: int) -> None:
+    def __init__(self, client: httpx.AsyncClient, store: TimedStore, ids: list[str], projects: int,
+                 app_schema: Any) -> None:
         self.client = client
+        self.schema = app_schema
         self.store = store
         self.payload = {"query": QUERY, "variables": {"projects": projects, "page": PAGE}}
         self.params = {"ids": ids, "teamFirst": PAGE, "projectsFirst": PAGE, "artifactsFirst": PAGE}
-        self.seconds: dict[str, list[float]] = {"graphql": [], "cypher": []}
+        self.seconds: dict[str, list[float]] = {"graphql": [], "graphql_strawberry_executor": [], "cypher": []}
         self.graphql_parts: dict[str, list[float]] = {"store": [], "client_json": [], "rest": []}
         self.graphql_body: dict[str, Any] = {}
         self.graphql_bytes = 0
+        self.graphql_content: dict[str, bytes] = {}
         self.cypher_rows: list[dict[str, Any]] = []
 
     async def graphql(self) -> float:
@@ -165,10 +175,27 @@ class Sides:
         total = time.perf_counter() - start
         in_store = self.store.seconds - store_before
         self.graphql_bytes = len(response.content)
+        self.graphql_content["app"] = response.content
         self.graphql_parts["store"].append(in_store)
         self.graphql_parts["client_json"].append(total - (received - start))
         self.graphql_parts["rest"].append(received - start - in_store)
         self.seconds["graphql"].append(total)
+        return total
+
+    async def graphql_strawberry_executor(self) -> float:
+        """The same request with Strawberry's own execution context: the before of api/execution.py."""
+        own = self.schema.execution_context_class
+        self.schema.execution_context_class = StrawberryGraphQLCoreExecutionContext
+        try:
+            start = time.perf_counter()
+            response = await self.client.post("/graphql", json=self.payload)
+            response.raise_for_status()
+            response.json()
+            total = time.perf_counter() - start
+        finally:
+            self.schema.execution_context_class = own
+        self.graphql_content["strawberry"] = response.content
+        self.seconds["graphql_strawberry_executor"].append(total)
         return total
 
     async def cypher(self) -> float:
@@ -203,13 +230,16 @@ async def measure(server: EmbeddedFalkorDB, args: argparse.Namespace) -> dict[st
             assert app.state.store is store, "the app must use the store it is given"
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
-                sides = Sides(client, store, ids, args.projects)
+                sides = Sides(client, store, ids, args.projects, schema_for(app.state.settings))
 
                 # One request of each, counted and checked, before anything is timed.
                 calls_before = Counter(store.calls)
                 await sides.graphql()
                 calls = store.calls - calls_before
                 await sides.cypher()
+                await sides.graphql_strawberry_executor()
+                same_bytes = sides.graphql_content["app"] == sides.graphql_content["strawberry"]
+                assert same_bytes, "the app's executor and Strawberry's answer differently"
                 graphql_answer, cypher_answer = graphql_tree(sides.graphql_body), cypher_tree(sides.cypher_rows)
                 if [p for p, _ in graphql_answer] != ids:
                     raise AssertionError("the GraphQL projects page is not the expected ids")
@@ -220,19 +250,24 @@ async def measure(server: EmbeddedFalkorDB, args: argparse.Namespace) -> dict[st
 
                 for _ in range(args.warmup):
                     await sides.graphql()
+                    await sides.graphql_strawberry_executor()
                     await sides.cypher()
                 sides.reset()
+                three = [sides.graphql, sides.graphql_strawberry_executor, sides.cypher]
                 for i in range(args.repeat):
-                    order = (sides.graphql, sides.cypher) if i % 2 == 0 else (sides.cypher, sides.graphql)
-                    for side in order:
+                    for side in three[i % 3:] + three[: i % 3]:  # each side goes first in turn
                         await side()
                     progress(f"run {i + 1}/{args.repeat}: graphql {sides.seconds['graphql'][-1] * 1000:.0f} ms, "
+                             f"with Strawberry's executor {sides.seconds['graphql_strawberry_executor'][-1] * 1000:.0f} ms, "
                              f"cypher {sides.seconds['cypher'][-1] * 1000:.0f} ms")
         server_ms = await cypher_server_ms(server, sides.params)
     finally:
         await store.close()
 
     graphql, cypher = summary(sides.seconds["graphql"]), summary(sides.seconds["cypher"])
+    before = summary(sides.seconds["graphql_strawberry_executor"])
+    # per timed round (the three sides ran back to back): the after/before ratio of the executors
+    paired = [a / b for a, b in zip(sides.seconds["graphql"], sides.seconds["graphql_strawberry_executor"], strict=True)]
     return {
         "benchmark": "graphql_overhead",
         "inputs": {
@@ -245,6 +280,7 @@ async def measure(server: EmbeddedFalkorDB, args: argparse.Namespace) -> dict[st
             "app_rejects_query": rejected,
         },
         "same_answer": same,
+        "same_bytes_both_executors": same_bytes,
         "same_order": graphql_answer == cypher_answer,
         "answer": {
             "tuples": len(answer),
@@ -270,7 +306,17 @@ async def measure(server: EmbeddedFalkorDB, args: argparse.Namespace) -> dict[st
             "note": "store.read() of one statement; server_median_ms is FalkorDB's own execution time, "
                     "the rest is the client reading and decoding the reply",
         },
+        "graphql_strawberry_executor": {
+            **before,
+            "note": "the same request with Strawberry's StrawberryGraphQLCoreExecutionContext instead of the app's "
+                    "PlainFieldsExecutionContext (api/execution.py): the before of that change, same run",
+        },
         "ratio_graphql_over_cypher": round(graphql["median_ms"] / cypher["median_ms"], 2),
+        "ratio_strawberry_executor_over_cypher": round(before["median_ms"] / cypher["median_ms"], 2),
+        "executor_after_over_before": {
+            "of_medians": round(graphql["median_ms"] / before["median_ms"], 3),
+            "median_of_rounds": round(statistics.median(paired), 3),
+        },
         "ratio_goal": 2.0,  # issue #12
     }
 

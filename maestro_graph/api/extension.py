@@ -42,6 +42,10 @@ def mask(error: GraphQLError) -> GraphQLError:
 class RequestPolicy(SchemaExtension):
     """Built per request by the schema (`RequestPolicy.factory(gate, should_mask)`)."""
 
+    # `resolve` acts only on fields with arguments and on top-level fields (mutations), so the
+    # executor may answer argument-less fields below the root without calling it (api/execution.py)
+    ignores_plain_fields = True
+
     def __init__(self, gate: DocumentGate, should_mask: Callable[[GraphQLError], bool]) -> None:
         self.gate = gate
         self.should_mask = should_mask

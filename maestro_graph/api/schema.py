@@ -14,6 +14,7 @@ from strawberry.types import Info
 
 from maestro_graph.api.auth import CanAdmin, CanEdit
 from maestro_graph.api.documents import DocumentGate, parse_cached
+from maestro_graph.api.execution import PlainFieldsExecutionContext
 from maestro_graph.api.extension import RequestPolicy
 from maestro_graph.api.mutations.keys import KeysMutation
 from maestro_graph.api.queries.analytics import AnalyticsQuery
@@ -265,6 +266,7 @@ def build_schema(*, introspection: bool = True, max_hops: int = 4, max_nodes: in
         mutation=Mutation,
         # a factory, so that every request gets a fresh instance; the caches are the gate's
         extensions=[RequestPolicy.factory(gate, unexpected)],
+        execution_context_class=PlainFieldsExecutionContext,
     )
     built.gate = gate
     return built
