@@ -81,3 +81,15 @@ async def test_connections_closed_by_the_server_are_replaced_without_an_error(pr
     await asyncio.gather(*(probe_store.read("probe_echo", {"v": i}) for i in range(4)))  # both connections idle now
     await probe_store._db.connection.execute_command("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes")
     assert await probe_store.read("probe_echo", {"v": "again"}) == [{"v": "again"}]
+
+
+async def test_float_lists_and_maps_holding_them_reach_the_store_unchanged(probe_store: FalkorDBStore) -> None:
+    """Vectors are written by `str(list)` (fast path of `literal`): every float survives exactly."""
+    import random
+
+    floats = [random.Random(4).uniform(-1, 1) for _ in range(384)] + [1e-300, -0.0, 5e22, 0.1]
+    value = {"vector": floats, "id": "p:1", "odd key-1": [1, 2.5, "x"], "nested": [[0.25, 0.5], []]}
+    [row] = await probe_store.read("probe_echo", {"v": value})
+    assert row["v"] == value and [repr(x) for x in row["v"]["vector"]] == [repr(x) for x in floats]
+    with pytest.raises(ValueError):
+        params_header({"v": {"bad`key": [0.5]}})
