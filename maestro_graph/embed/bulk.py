@@ -21,6 +21,7 @@ from typing import Any
 
 from maestro_graph.errors import StoreUnavailable
 from maestro_graph.store.port import GraphStore, StoreQueryError
+from maestro_graph.store.values import Vector
 
 WRITE = {"Project": "set_project_embeddings", "Artifact": "set_artifact_embeddings"}
 DROP = {"Project": "drop_project_vector_index", "Artifact": "drop_artifact_vector_index"}
@@ -44,7 +45,8 @@ async def load_vectors(
     written = 0
     try:
         for start in range(0, len(rows), batch_size):
-            result = await store.write(WRITE[label], {"rows": list(rows[start : start + batch_size])})
+            chunk = [{**row, "vector": Vector(row["vector"])} for row in rows[start : start + batch_size]]
+            result = await store.write(WRITE[label], {"rows": chunk})
             written += int(result[0]["updated"]) if result else 0
     finally:
         await store.write(CREATE[label])

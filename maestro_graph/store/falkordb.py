@@ -33,7 +33,7 @@ from maestro_graph.errors import Conflict, StoreUnavailable, Timeout
 from maestro_graph.store.port import Params, Row, StoreQueryError
 from maestro_graph.store import compact
 from maestro_graph.store.statements import Statements
-from maestro_graph.store.values import plain
+from maestro_graph.store.values import Vector, plain
 from maestro_graph.store.search_text import backfill_search_text
 from maestro_graph.store.version_keys import backfill_version_keys
 from maestro_graph.store.wire import WirePool, pack
@@ -73,8 +73,11 @@ def literal(value: Any) -> str:
     The falkordb helper calls itself once per element: a batch of 64 vectors (24,576 floats)
     took ~130 ms of the event loop on the loaded machine, so every point read waiting behind a
     background embedding write waited that long (and each unsaved-spec query paid ~2 ms). A
-    list holding only floats prints as the same Cypher list literal either way.
+    list holding only floats prints as the same Cypher list literal either way. A `Vector` (float32
+    data) is written with 9 significant digits: exact for float32, less text for the store to parse.
     """
+    if type(value) is Vector:
+        return "[" + ",".join(map("%.9g".__mod__, value)) + "]"
     if type(value) is list and value and all(type(x) is float for x in value):
         return str(value)
     if isinstance(value, dict):

@@ -93,3 +93,15 @@ async def test_float_lists_and_maps_holding_them_reach_the_store_unchanged(probe
     assert row["v"] == value and [repr(x) for x in row["v"]["vector"]] == [repr(x) for x in floats]
     with pytest.raises(ValueError):
         params_header({"v": {"bad`key": [0.5]}})
+
+
+async def test_a_vector_parameter_keeps_every_float32_exactly(probe_store: FalkorDBStore) -> None:
+    """`Vector` (float32 data: embeddings) is written with 9 significant digits: exact for float32."""
+    import numpy as np
+
+    from maestro_graph.store.values import Vector
+
+    data = np.random.default_rng(3).normal(size=384).astype("float32")
+    data[:3] = [1e-38, -3.4e38, 0.1]
+    [row] = await probe_store.read("probe_echo", {"v": Vector(data.tolist())})
+    assert np.array_equal(np.asarray(row["v"], dtype="float32"), data)
