@@ -1,5 +1,5 @@
 // The $k projects nearest to project $id (never itself) or to $vector, from the HNSW index
-// (efRuntime chosen in schema.cypher from bench/vector_recall.py). Distance: lower is closer.
+// (efRuntime chosen in schema.cypher from bench/vector_recall.py at 100k). Distance: lower is closer.
 OPTIONAL MATCH (q:Project {id: $id})
 WITH CASE WHEN $id IS NULL THEN vecf32($vector) ELSE q.embedding END AS v
 WHERE v IS NOT NULL
