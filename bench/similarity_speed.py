@@ -184,13 +184,15 @@ async def measure(server: Any, projects: int, queries: int, writes: int, cluster
         from maestro_graph.similarity import service
 
         snap = await sim.cache.get(store)
+        position = {pid: i for i, pid in enumerate(ids)}
         hits = []
         for i in sample[: min(100, len(sample))]:
             found = await service.semantic_candidates(store, sim, snap, stored_id=ids[i], vector=None, pool=10)
             sims = data @ data[i]
             sims[i] = -2.0  # never itself
             tenth = np.partition(-sims, 9)[9] * -1 - 1e-5
-            hits.append(sum(1 for row in list(found)[:10] if sims[row] >= tenth) / 10)
+            # found is keyed by snapshot row (projects in id order), data by generation order
+            hits.append(sum(1 for row in list(found)[:10] if sims[position[snap.projects[row].id]] >= tenth) / 10)
         out["semantic_recall_at_10"] = {"recall": round(statistics.mean(hits), 4), "n": len(hits),
                                         "statement": service.neighbours_statement(sim, snap)}
         out["fusion"] = snap.fusion.method if snap.fusion else None
