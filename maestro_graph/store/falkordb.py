@@ -71,8 +71,8 @@ def literal(value: Any) -> str:
     """`stringify_param_value`, with lists of floats (vectors) written by `str(list)` in C.
 
     The falkordb helper calls itself once per element: a batch of 64 vectors (24,576 floats)
-    took ~130 ms of the event loop on the loaded machine, so every point read waiting behind a
-    background embedding write waited that long (and each unsaved-spec query paid ~2 ms). A
+    took ~25 ms of event-loop CPU (~130 ms wall on the loaded machine), and every point read
+    queued behind a background embedding write waited for it. A
     list holding only floats prints as the same Cypher list literal either way. A `Vector` (float32
     data) is written with 9 significant digits: exact for float32, less text for the store to parse.
     """
