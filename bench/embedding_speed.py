@@ -18,6 +18,11 @@ every project and artifact). Everything runs in one process on one embedded Falk
   fusion weights; its time is reported apart).
 
     .venv/bin/python bench/embedding_speed.py [--projects 2000] [--reads 300] [--queries 100]
+        [--modes thread process] [--no-throughput] [--no-similar] [--read-throughout] [--read-gap-ms 0]
+
+Point reads while 10k texts embed (#15: p99 <= 2x idle), the background encoder as served:
+    .venv/bin/python bench/embedding_speed.py --projects 9100 --reads 500 --modes process \
+        --no-throughput --no-similar --read-throughout --read-gap-ms 20
 """
 
 from __future__ import annotations
@@ -67,7 +72,8 @@ async def timed(client: httpx.AsyncClient, query: str, variables: dict[str, Any]
     return elapsed
 
 
-async def measure(server: Any, projects: int, reads: int, queries: int) -> dict[str, Any]:
+async def measure(server: Any, projects: int, reads: int, queries: int, modes: list[str], throughput: bool,
+                  throughout: bool, gap_ms: float, similar: bool) -> dict[str, Any]:
     settings = Settings(_env_file=None, embedding_background=False)  # type: ignore[call-arg]
     # The embedded server caps query timeouts at 30 s (TIMEOUT_MAX); more is refused.
     root = FalkorDBStore.connect(socket_path=str(server.socket_path), graph="speed", timeout_s=30)
@@ -82,12 +88,14 @@ async def measure(server: Any, projects: int, reads: int, queries: int) -> dict[
     nodes = [r for r in records if r["kind"] in ("project", "artifact")]
     texts = [node_text("Project" if r["kind"] == "project" else "Artifact", r) for r in nodes]
 
-    t = time.perf_counter()
-    encoder.encode(texts)
-    raw_s = time.perf_counter() - t
-    t = time.perf_counter()
-    await embed_nodes(store, encoder, everything=True, batch_size=settings.embedding_batch_size)
-    pipe_s = time.perf_counter() - t
+    raw_s = pipe_s = 0.0
+    if throughput:
+        t = time.perf_counter()
+        encoder.encode(texts)
+        raw_s = time.perf_counter() - t
+        t = time.perf_counter()
+        await embed_nodes(store, encoder, everything=True, batch_size=settings.embedding_batch_size)
+        pipe_s = time.perf_counter() - t
 
     app = create_app(settings, store=store)
     ids = [r["id"] for r in records if r["kind"] == "project"]
@@ -96,24 +104,38 @@ async def measure(server: Any, projects: int, reads: int, queries: int) -> dict[
     async with app.router.lifespan_context(app):
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as client:
             await timed(client, POINT, {"id": ids[0]})  # the first request builds the schema's caches
-            idle = [await timed(client, POINT, {"id": rng.choice(ids)}) for _ in range(reads)]
+
+            async def read() -> float:
+                elapsed = await timed(client, POINT, {"id": rng.choice(ids)})
+                if gap_ms:
+                    await asyncio.sleep(gap_ms / 1000)
+                return elapsed
+
+            idle = [await read() for _ in range(reads)]
             out["point_read"] = {"idle": summary(idle)}
             isolated = IsolatedEncoder(settings.embedding_model, batch_size=settings.embedding_batch_size,
                                        threads=settings.embedding_background_threads)
             await asyncio.to_thread(isolated.load)  # the child's start is not part of the comparison
             for mode, background in (("thread", encoder), ("process", isolated)):
+                if mode not in modes:
+                    continue
                 t = time.perf_counter()
                 busy_task = asyncio.create_task(embed_nodes(store, background, everything=True,
                                                             batch_size=settings.embedding_batch_size))
                 busy = []
-                while not busy_task.done() and len(busy) < reads:
-                    busy.append(await timed(client, POINT, {"id": rng.choice(ids)}))
+                while not busy_task.done() and (throughout or len(busy) < reads):
+                    busy.append(await read())
                 report = await busy_task
                 seconds = time.perf_counter() - t
                 out["point_read"][f"while_embedding_{mode}"] = {
                     **summary(busy), "p99_ratio": round(pct(busy, 0.99) / pct(idle, 0.99), 2),
+                    "texts": report.total_encoded, "seconds": round(seconds, 1),
                     "texts_per_s": round(report.total_encoded / seconds, 1)}
             isolated.close()
+            if not similar:
+                await root.close()
+                return {"inputs": {"projects": projects, "texts": len(texts), "reads": reads, "modes": modes,
+                                   "read_throughout": throughout, "read_gap_ms": gap_ms}, "results": out}
 
             t = time.perf_counter()
             await timed(client, SIMILAR, {"id": ids[0]})
@@ -125,8 +147,9 @@ async def measure(server: Any, projects: int, reads: int, queries: int) -> dict[
                                        "unsaved_spec": summary(specs),
                                        "fusion": app.state.embedding.similarity.cache._snapshots["speed"].fusion.method}
     await root.close()
-    out["embedding"] = {"texts": len(texts), "raw_texts_per_s": round(len(texts) / raw_s, 1),
-                        "pipeline_texts_per_s": round(len(texts) / pipe_s, 1), "ratio": round(raw_s / pipe_s, 3)}
+    if throughput:
+        out["embedding"] = {"texts": len(texts), "raw_texts_per_s": round(len(texts) / raw_s, 1),
+                            "pipeline_texts_per_s": round(len(texts) / pipe_s, 1), "ratio": round(raw_s / pipe_s, 3)}
     return {"inputs": {"projects": projects, "artifacts": sum(1 for r in records if r["kind"] == "artifact"),
                        "reads": reads, "queries": queries, "model": encoder.name,
                        "exact_max_nodes": settings.embedding_exact_max_nodes}, "results": out}
@@ -137,8 +160,17 @@ def main() -> None:
     parser.add_argument("--projects", type=int, default=2000)
     parser.add_argument("--reads", type=int, default=300)
     parser.add_argument("--queries", type=int, default=100)
+    parser.add_argument("--modes", nargs="+", choices=["thread", "process"], default=["thread", "process"],
+                        help="where the background encoder runs while point reads are timed")
+    parser.add_argument("--no-throughput", action="store_true", help="skip raw encode vs pipeline")
+    parser.add_argument("--no-similar", action="store_true", help="skip similarProjects")
+    parser.add_argument("--read-throughout", action="store_true",
+                        help="read until every text is embedded (else at most --reads reads while embedding)")
+    parser.add_argument("--read-gap-ms", type=float, default=0.0, help="pause between point reads (idle and busy)")
     args = parser.parse_args()
-    harness.run(lambda server: measure(server, args.projects, args.reads, args.queries))
+    harness.run(lambda server: measure(server, args.projects, args.reads, args.queries, args.modes,
+                                       not args.no_throughput, args.read_throughout, args.read_gap_ms,
+                                       not args.no_similar))
 
 
 if __name__ == "__main__":

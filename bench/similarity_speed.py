@@ -1,14 +1,19 @@
 """`similarProjects` at scale through GraphQL: latency (p50/p95/p99), the cost of the first call
 and of the first call after a write, and recall@10 of its semantic candidates against exact search.
 
-Graph: the demo organisation with `--projects` projects (`generate(7)`, artifacts = projects/10,
-people = projects/5, imported through the JSONL importer). Project vectors are NOT made by the
-model (encoding 100k texts takes an hour here): every project gets a SYNTHETIC unit vector in 384
-dimensions, drawn around one of `--clusters` centres (text embeddings cluster by topic), written
-straight into the store through the service's own `set_project_embeddings` statement, so the
-vector index (HNSW) is built as in serving. Unsaved specs are encoded by the real model (their
-vectors then live in another space than the synthetic ones: their latency counts, not their
-answers).
+Graph: `--projects` projects in demo organisations of at most `--org-size` projects each
+(`generate(7 + k)`, artifacts = projects/10, people = projects/5 per organisation; ids and
+artifact names of the k-th get an `o<k>` mark), imported through the JSONL importer. One
+organisation per 5,000 projects keeps the generator linear (it samples every team from all
+people: one 100k organisation would take hours to generate) and keeps the graph's densities
+those of the earlier 5k runs. Project vectors are NOT made by the model (encoding 100k texts
+takes an hour here): every project gets a SYNTHETIC unit vector in 384 dimensions, drawn around
+one of `--clusters` centres (text embeddings cluster by topic), written through the bulk path
+(`maestro_graph/embed/bulk.py`: the service's own `set_project_embeddings` statement with the
+vector index dropped, then the index built once; `--vector-path per-batch` writes them with the
+index in place, as before: ~25 vectors/s at 100k). Unsaved specs are encoded by the real model
+(their vectors then live in another space than the synthetic ones: their latency counts, not
+their answers).
 
 - `stored_project`: `similarProjects(projectId, k: 10)` for `--queries` random projects, wall
   time and (`cpu`) this process's CPU time per call, which a loaded machine disturbs less;
@@ -21,7 +26,7 @@ answers).
   statement used (exact below MAESTRO_EMBEDDING_EXACT_MAX_NODES, else HNSW).
 
     .venv/bin/python bench/similarity_speed.py [--projects 100000] [--queries 200] [--writes 5]
-        [--exact-max-nodes N]
+        [--exact-max-nodes N] [--org-size 5000] [--vector-path bulk|per-batch]
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ import numpy as np
 from maestro_graph.api.app import create_app
 from maestro_graph.config import Settings
 from maestro_graph.demo.generate import generate
+from maestro_graph.embed.bulk import load_vectors
 from maestro_graph.ingest.jsonl import import_lines
 from maestro_graph.principal import Role
 from maestro_graph.secret import server_secret
@@ -69,6 +75,36 @@ def clustered(n: int, clusters: int, seed: int) -> np.ndarray:
     return (points / np.linalg.norm(points, axis=1, keepdims=True)).astype("float32")
 
 
+def organisations(projects: int, org_size: int) -> list[dict[str, Any]]:
+    """`projects` projects in organisations of at most `org_size` (metrics left out: not used here)."""
+    records: list[dict[str, Any]] = []
+    for k, start in enumerate(range(0, projects, org_size)):
+        n = min(org_size, projects - start)
+        for r in generate(7 + k, projects=n, artifacts=max(150, n // 10), people=max(80, n // 5)):
+            if r["kind"] == "metric":
+                continue
+            if k:
+                r = _marked(r, f"o{k}")
+            records.append(r)
+    return records
+
+
+REFS = ("id", "person", "project", "artifact", "from", "to", "createdBy")
+
+
+def _marked(record: dict[str, Any], mark: str) -> dict[str, Any]:
+    """The record of another organisation: its ids (and artifact names: name+version is unique) marked."""
+    out = dict(record)
+    for key in REFS:
+        value = out.get(key)
+        if isinstance(value, str) and ":" in value:
+            prefix, rest = value.split(":", 1)
+            out[key] = f"{prefix}:{mark}-{rest}"
+    if out["kind"] == "artifact":
+        out["name"] = f"{out['name']}-{mark}"
+    return out
+
+
 CPU_MS: list[float] = []  # this process's CPU time per timed call (the store's is not in it)
 
 
@@ -85,7 +121,7 @@ async def timed(client: httpx.AsyncClient, query: str, variables: dict[str, Any]
 
 
 async def measure(server: Any, projects: int, queries: int, writes: int, clusters: int,
-                  exact_max: int | None) -> dict[str, Any]:
+                  exact_max: int | None, org_size: int, vector_path: str, profile: bool) -> dict[str, Any]:
     # A long request budget: the old code's first call took longer than the 10 s default (it is reported).
     settings = Settings(_env_file=None, embedding_background=False, request_timeout_s=300,  # type: ignore[call-arg]
                         secret_key="bench-only-secret")
@@ -95,17 +131,21 @@ async def measure(server: Any, projects: int, queries: int, writes: int, cluster
     store = root.for_graph("scale")
     await store.bootstrap()
     t = time.perf_counter()
-    records = [r for r in generate(7, projects=projects, artifacts=max(150, projects // 10),
-                                   people=max(80, projects // 5)) if r["kind"] != "metric"]
+    records = organisations(projects, org_size)
+    generate_s = time.perf_counter() - t
+    t = time.perf_counter()
     await import_lines(store, [json.dumps(r) for r in records], batch_size=1000)
     import_s = time.perf_counter() - t
     ids = [r["id"] for r in records if r["kind"] == "project"]
     data = clustered(len(ids), clusters, 1)
     t = time.perf_counter()
-    for start in range(0, len(ids), 500):  # HNSW inserts are costly: small statements
-        rows = [{"id": ids[i], "vector": data[i].tolist(), "model": "synthetic", "hash": "synthetic"}
-                for i in range(start, min(len(ids), start + 500))]
-        await store.write("set_project_embeddings", {"rows": rows})
+    rows = [{"id": ids[i], "vector": data[i].tolist(), "model": "synthetic", "hash": "synthetic"} for i in range(len(ids))]
+    if vector_path == "bulk":
+        await load_vectors(store, "Project", rows)
+    else:
+        for start in range(0, len(ids), 500):  # HNSW inserts are costly: small statements
+            await store.write("set_project_embeddings", {"rows": rows[start:start + 500]})
+    del rows
     vectors_s = time.perf_counter() - t
 
     app = create_app(settings, store=store)
@@ -133,6 +173,8 @@ async def measure(server: Any, projects: int, queries: int, writes: int, cluster
             out["unsaved_spec"] = summary([await timed(client, SIMILAR, {"spec": {
                 "description": specs[i]["description"], "tags": specs[i].get("tags", [])}}) for i in sample])
             out["unsaved_spec"]["cpu"] = summary(CPU_MS)
+            if profile:  # before the writes: their rebuilds would be in it
+                out["profile"] = await profiled(client, store, [ids[i] for i in sample[:50]])
             after = []
             for w in range(writes):
                 await timed(client, UPDATE, {"id": ids[w], "d": f"{specs[w]['description']} (revised {w})"})
@@ -142,13 +184,15 @@ async def measure(server: Any, projects: int, queries: int, writes: int, cluster
         from maestro_graph.similarity import service
 
         snap = await sim.cache.get(store)
+        position = {pid: i for i, pid in enumerate(ids)}
         hits = []
         for i in sample[: min(100, len(sample))]:
             found = await service.semantic_candidates(store, sim, snap, stored_id=ids[i], vector=None, pool=10)
             sims = data @ data[i]
             sims[i] = -2.0  # never itself
             tenth = np.partition(-sims, 9)[9] * -1 - 1e-5
-            hits.append(sum(1 for row in list(found)[:10] if sims[row] >= tenth) / 10)
+            # found is keyed by snapshot row (projects in id order), data by generation order
+            hits.append(sum(1 for row in list(found)[:10] if sims[position[snap.projects[row].id]] >= tenth) / 10)
         out["semantic_recall_at_10"] = {"recall": round(statistics.mean(hits), 4), "n": len(hits),
                                         "statement": service.neighbours_statement(sim, snap)}
         out["fusion"] = snap.fusion.method if snap.fusion else None
@@ -156,7 +200,53 @@ async def measure(server: Any, projects: int, queries: int, writes: int, cluster
     return {"inputs": {"projects": len(ids), "queries": queries, "writes": writes, "clusters": clusters,
                        "vectors": "synthetic clustered unit vectors (384-d), written straight into the store",
                        "exact_max_nodes": settings.embedding_exact_max_nodes,
+                       "org_size": org_size, "vector_path": vector_path, "generate_s": round(generate_s, 1),
                        "import_s": round(import_s, 1), "vectors_s": round(vectors_s, 1)}, "results": out}
+
+
+class TimedStore:
+    """The store, with the wall time of each statement it runs summed by name (the profile pass)."""
+
+    def __init__(self, store: Any) -> None:
+        self._store = store
+        self.ms: dict[str, float] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+    async def read(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        t = time.perf_counter()
+        try:
+            return await self._store.read(name, *args, **kwargs)
+        finally:
+            self.ms[name] = self.ms.get(name, 0.0) + (time.perf_counter() - t) * 1000
+
+
+async def profiled(client: httpx.AsyncClient, store: Any, ids: list[str]) -> dict[str, Any]:
+    """Where a stored-project call spends its time: store statements (wall, summed by name, per
+    call) and this process's Python (cProfile over CPU time, top functions by own time), over `ids`."""
+    import cProfile
+    import pstats
+
+    timed_store = TimedStore(store)
+    app = client._transport.app  # type: ignore[attr-defined]
+    app.state.store = timed_store  # each request's context takes the store from here
+    profile = cProfile.Profile(time.process_time)  # CPU time: a loaded machine inflates wall time anywhere
+    try:
+        t = time.perf_counter()
+        profile.enable()
+        for i in ids:
+            await timed(client, SIMILAR, {"id": i})
+        profile.disable()
+        wall = (time.perf_counter() - t) * 1000
+    finally:
+        app.state.store = store
+    stats = pstats.Stats(profile)
+    top = sorted(stats.stats.items(), key=lambda kv: -kv[1][2])[:15]  # type: ignore[attr-defined]
+    return {"calls": len(ids), "wall_ms_per_call": round(wall / len(ids), 2),
+            "store_ms_per_call": {k: round(v / len(ids), 2) for k, v in sorted(timed_store.ms.items())},
+            "python_own_ms_per_call": {f"{f[0].rsplit('/', 1)[-1]}:{f[2]}": round(v[2] * 1000 / len(ids), 2)
+                                       for f, v in top}}
 
 
 def main() -> None:
@@ -167,9 +257,14 @@ def main() -> None:
     parser.add_argument("--clusters", type=int, default=50)
     parser.add_argument("--exact-max-nodes", type=int, default=None,
                         help="override MAESTRO_EMBEDDING_EXACT_MAX_NODES (0: always the HNSW index)")
+    parser.add_argument("--org-size", type=int, default=5000, help="projects per generated organisation")
+    parser.add_argument("--vector-path", choices=["bulk", "per-batch"], default="bulk",
+                        help="write vectors with the index dropped then build it (bulk), or with it in place")
+    parser.add_argument("--profile", action="store_true",
+                        help="after the timed calls, 50 more under cProfile with store statements timed by name")
     args = parser.parse_args()
     harness.run(lambda server: measure(server, args.projects, args.queries, args.writes, args.clusters,
-                                       args.exact_max_nodes))
+                                       args.exact_max_nodes, args.org_size, args.vector_path, args.profile))
 
 
 if __name__ == "__main__":

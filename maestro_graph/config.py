@@ -117,7 +117,8 @@ class Settings(BaseSettings):
     embedding_exact_max_nodes: int = Field(20_000, ge=0, description="Up to this many vectors, nearest neighbours are "
         "exact (vec.cosineDistance); above, the HNSW index answers (see bench/vector_recall.py).")
     similarity_cache_ttl_s: float = Field(30.0, gt=0, description="Rebuild the similarity snapshot (TF-IDF, graph "
-        "neighbours) at least this often, besides after every write made through this process.")
+        "neighbours) after this many seconds, or 20 times its last build time if longer (large graphs), besides "
+        "after every write made through this process.")
     search_min_similarity: float = Field(0.25, ge=-1, le=1, description="Cosine below which a vector hit does not count "
         "as a semantic match in searchArtifacts.")
     similarity_sync_rebuild_max: int = Field(1000, ge=0, description="Up to this many projects, a write makes the next "

@@ -142,6 +142,8 @@ def test_neo4j_overrides_keep_parameters_and_columns() -> None:
             continue  # a Neo4j-only statement (delete_all_batch, index_states)
         ours, theirs = path.read_text(), reference.read_text()
         assert params_of(ours) == params_of(theirs), path.name
+        if not re.search(r"\bRETURN\b", ours + theirs):
+            continue  # index DDL (create/drop_*_vector_index): nothing returned, dialect syntax differs
         assert returned_columns(ours) == returned_columns(theirs), path.name
 
 

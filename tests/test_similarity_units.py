@@ -100,3 +100,21 @@ def test_the_grid_search_scores_every_weighting_as_the_fused_ranking_does() -> N
     grid = fusion._grid_ndcg(judged)
     for i in (0, 7, 30, len(fusion.GRID) - 1):
         assert grid[i] == pytest.approx(fusion._ndcg(fusion.Weights(*fusion.GRID[i], "learned"), judged), abs=1e-9)
+
+
+def test_a_snapshot_that_took_long_to_build_stays_current_longer_unless_this_process_wrote() -> None:
+    import time
+
+    from maestro_graph.similarity.snapshot import TTL_BUILD_FACTOR, Snapshot, SnapshotCache
+
+    cache = SnapshotCache(ttl_s=30.0)
+    rows = [{"id": "p:1", "name": "fraud radar", "description": "card fraud", "tags": ["fraud"]}]
+    quick, slow = Snapshot.build(rows, 0), Snapshot.build(rows, 0)
+    quick.build_s, slow.build_s = 0.1, 10.0
+    assert cache.max_age(quick) == 30.0 and cache.max_age(slow) == TTL_BUILD_FACTOR * 10.0
+    for snap in (quick, slow):
+        snap.built_at = time.monotonic() - 60.0  # older than the TTL
+    assert not cache._current(quick, "g")  # a quick build is redone after ttl_s, as before
+    assert cache._current(slow, "g")  # a slow one keeps answering: rebuilds stay a small share of the time
+    cache.changed("g")
+    assert not cache._current(slow, "g")  # a write through this process still makes it out of date

@@ -1,5 +1,6 @@
 // Cosine similarity of project $id (or $vector) to each project of $ids that has a vector.
-OPTIONAL MATCH (q:Project {id: $id})
+// coalesce: with $id null, `{id: $id}` scanned every project (27 ms at 100k); '' is an index lookup that finds none.
+OPTIONAL MATCH (q:Project {id: coalesce($id, '')})
 WITH CASE WHEN $id IS NULL THEN vecf32($vector) ELSE q.embedding END AS v
 WHERE v IS NOT NULL
 UNWIND $ids AS cid

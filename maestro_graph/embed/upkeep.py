@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from maestro_graph.embed.encoder import Encoder
 from maestro_graph.embed.texts import is_stale, node_text, text_hash
 from maestro_graph.store.port import GraphStore
+from maestro_graph.store.values import Vector
 
 LABELS = ("Project", "Artifact")
 STATE = {"Project": "embedding_state_projects", "Artifact": "embedding_state_artifacts"}
@@ -84,7 +85,7 @@ async def embed_nodes(
 async def _write(store: GraphStore, model: str, label: str, chunk: Sequence[tuple[str, str]],
                  vectors: Sequence[Sequence[float]], report: EmbedReport,
                  progress: Callable[[str, int, int], None] | None, total: int) -> None:
-    rows = [{"id": i, "vector": v, "model": model, "hash": text_hash(t)} for (i, t), v in zip(chunk, vectors)]
+    rows = [{"id": i, "vector": Vector(v), "model": model, "hash": text_hash(t)} for (i, t), v in zip(chunk, vectors)]
     await store.write(WRITE[label], {"rows": rows})
     report.encoded[label] += len(chunk)
     if progress:

@@ -21,6 +21,7 @@ from maestro_graph.errors import InvalidInput, NotFound
 from maestro_graph.similarity import fusion
 from maestro_graph.similarity.snapshot import ProjectFacts, Snapshot, SnapshotCache
 from maestro_graph.store.port import GraphStore
+from maestro_graph.store.values import Vector
 
 MAX_K = 100
 LEARN_QUERIES = 60
@@ -39,7 +40,7 @@ class Similarity:
         if self.encoder is None:
             return None
         try:
-            return (await asyncio.to_thread(self.encoder.encode, [text]))[0]
+            return Vector((await asyncio.to_thread(self.encoder.encode, [text]))[0])
         except EncoderUnavailable:
             return None
 

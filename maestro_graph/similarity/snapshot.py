@@ -32,6 +32,7 @@ __all__ = ["TOKEN", "LexicalIndex", "ProjectFacts", "Snapshot", "SnapshotCache",
 log = logging.getLogger("maestro.similarity")
 T = TypeVar("T")
 PAGE = 2000  # projects per store read while building a snapshot
+TTL_BUILD_FACTOR = 20.0  # a snapshot no local write invalidated lives at least 20x its build time
 
 
 @dataclass
@@ -56,6 +57,7 @@ class Snapshot:
     graph: GraphIndex
     row: dict[str, int] = field(default_factory=dict)
     fusion: Any = None  # fusion.Weights, learned lazily and cached with the snapshot
+    build_s: float = 0.0  # how long reading the projects and fitting the indexes took
 
     @classmethod
     def build(cls, rows: Sequence[Mapping[str, Any]], generation: int) -> Snapshot:
@@ -115,7 +117,15 @@ class SnapshotCache:
 
     def _current(self, snap: Snapshot | None, graph: str) -> bool:
         return (snap is not None and snap.generation == self.generations[graph]
-                and time.monotonic() - snap.built_at <= self.ttl_s)
+                and time.monotonic() - snap.built_at <= self.max_age(snap))
+
+    def max_age(self, snap: Snapshot) -> float:
+        """How long a snapshot no write of this process invalidated stays current: `ttl_s`, or
+        TTL_BUILD_FACTOR times what building it took when that is longer. At 100k projects a
+        build takes seconds of the event loop's CPU (page decoding; TF-IDF in a thread, which
+        shares the GIL); rebuilding every 30 s then slowed a large share of all answers, now at
+        most 1 / TTL_BUILD_FACTOR of the time goes to rebuilds that no local write asked for."""
+        return max(self.ttl_s, TTL_BUILD_FACTOR * snap.build_s)
 
     async def get(self, store: GraphStore, *, fresh: bool = False) -> Snapshot:
         """The graph's snapshot; `fresh` waits for one that includes every write made so far."""
@@ -161,9 +171,11 @@ class SnapshotCache:
     async def _build(self, store: GraphStore) -> Snapshot:
         graph = store.graph
         generation = self.generations[graph]
+        started = time.monotonic()
         rows = await read_projects(store)
         # TF-IDF over a large graph takes seconds: built in a thread, the event loop keeps serving
         snap = await asyncio.to_thread(Snapshot.build, rows, generation)
+        snap.build_s = time.monotonic() - started
         kept = self.fusions.get(graph)
         if kept is not None and time.monotonic() - kept[1] < self.fusion_ttl_s:
             snap.fusion = kept[0]

@@ -48,6 +48,9 @@ USED = frozenset({
     "artifact_count", "artifact_neighbours_ann", "artifact_neighbours_exact", "embedding_any", "embedding_state_artifacts",
     "embedding_state_projects", "project_neighbours_ann", "project_neighbours_exact", "project_semantic_scores",
     "search_artifacts_by_ids", "set_artifact_embeddings", "similarity_projects_page",
+    # bulk vector loads: vectors written without the index, the index built once after (embed/bulk.py)
+    "drop_project_vector_index", "create_project_vector_index", "drop_artifact_vector_index",
+    "create_artifact_vector_index", "vector_index_states",
     # relationship pages projecting only the selected properties (api/prefetch.py)
     "project_team_fields", "person_projects_fields", "project_artifacts_fields", "artifact_used_by_fields",
     "person_artifacts_created_fields", "artifact_co_used_fields",

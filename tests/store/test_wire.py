@@ -158,3 +158,27 @@ async def test_store_writes_ask_the_pool_not_to_retry(probe_store: FalkorDBStore
     await probe_store.write("probe_echo", {"v": 1})
     await probe_store.read("probe_echo", {"v": 1})
     assert seen[0] is False and seen[-1] is True
+
+
+async def test_float_lists_and_maps_holding_them_reach_the_store_unchanged(probe_store: FalkorDBStore) -> None:
+    """Vectors are written by `str(list)` (fast path of `literal`): every float survives exactly."""
+    import random
+
+    floats = [random.Random(4).uniform(-1, 1) for _ in range(384)] + [1e-300, -0.0, 5e22, 0.1]
+    value = {"vector": floats, "id": "p:1", "odd key-1": [1, 2.5, "x"], "nested": [[0.25, 0.5], []]}
+    [row] = await probe_store.read("probe_echo", {"v": value})
+    assert row["v"] == value and [repr(x) for x in row["v"]["vector"]] == [repr(x) for x in floats]
+    with pytest.raises(ValueError):
+        params_header({"v": {"bad`key": [0.5]}})
+
+
+async def test_a_vector_parameter_keeps_every_float32_exactly(probe_store: FalkorDBStore) -> None:
+    """`Vector` (float32 data: embeddings) is written with 9 significant digits: exact for float32."""
+    import numpy as np
+
+    from maestro_graph.store.values import Vector
+
+    data = np.random.default_rng(3).normal(size=384).astype("float32")
+    data[:3] = [1e-38, -3.4e38, 0.1]
+    [row] = await probe_store.read("probe_echo", {"v": Vector(data.tolist())})
+    assert np.array_equal(np.asarray(row["v"], dtype="float32"), data)

@@ -1,0 +1,3 @@
+// Bulk vector loads only (maestro_graph/embed/bulk.py): drop the project vector index, so that
+// writing many vectors does not insert each one into the HNSW graph inside its write statement.
+DROP VECTOR INDEX FOR (n:Project) ON (n.embedding)
