@@ -6,6 +6,7 @@ session). Data is arranged through the JSONL importer and the mutations, as a us
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 
@@ -264,8 +265,11 @@ async def test_the_query_encoder_warms_up_at_start_when_the_graph_holds_vectors(
     async with serve(graph.store, embedding_batch_size=63) as started:
         runtime = started.app.state.embedding
         assert runtime.warmup is not None
+        frozen_at_start = gc.get_freeze_count()
         await runtime.warmup
         assert runtime.similarity.encoder.loaded
+        # what loading the model left behind is frozen too: full collections skip torch's objects
+        assert gc.get_freeze_count() > frozen_at_start
         first = await gql(started.client, SEARCH, q="fraud detection")  # the first semantic query after start
         top = first["searchArtifacts"]["edges"][0]
         assert top["node"]["id"] == "a:guard" and any(r.startswith("similar meaning") for r in top["reasons"])
