@@ -138,6 +138,20 @@ def tree_cpu_s(root: int) -> float:
     return total
 
 
+def wait_idle(pid: int, timeout_s: float = 90) -> float:
+    """Wait until the server's start-up work (the query encoder's warm-up, the similarity snapshot)
+    is over: under 5% of a core for two seconds in a row. Measuring during it charged each worker's
+    ~7 s of start-up CPU to the first case. Returns the seconds waited."""
+    started = time.monotonic()
+    quiet, before = 0, tree_cpu_s(pid)
+    while time.monotonic() - started < timeout_s and quiet < 2:
+        time.sleep(1)
+        now = tree_cpu_s(pid)
+        quiet = quiet + 1 if now - before < 0.05 else 0
+        before = now
+    return round(time.monotonic() - started, 1)
+
+
 def serve_cases(bin_dir: Path, env: dict[str, str], work: Path, cases: dict[str, str], seconds: int, connections: int,
                 bare_rps: float) -> dict[str, dict[str, float]]:
     """`maestro serve --workers 2` under `env`, every case in turn under wrk."""
@@ -147,6 +161,7 @@ def serve_cases(bin_dir: Path, env: dict[str, str], work: Path, cases: dict[str,
     figures_of: dict[str, dict[str, float]] = {}
     try:
         wait_ready(f"http://127.0.0.1:{port}/healthz", served)
+        wait_idle(served.pid)
         for name, query in cases.items():
             cpu_before = tree_cpu_s(served.pid)
             figures = wrk(f"http://127.0.0.1:{port}/graphql", query, seconds, connections, work)
