@@ -92,7 +92,7 @@ async def measure(server: harness.EmbeddedFalkorDB, seed: int, projects: int) ->
         trusted = [pt for pt in curve if not pt["extrapolated"]] or curve
         best = max(trusted, key=lambda pt: pt["successProbability"])["teamSize"]
         sweet[cls] = {"planted": [low, high], "recommended": best, "inside": low <= best <= high}
-    coverage = {t: {"chosen": tasks[t]["chosen"], "overall": tasks[t]["test"][tasks[t]["chosen"]]["coverage"],
+    coverage = {t: {"chosen": tasks[t]["chosen"], "reason": tasks[t]["reason"], "overall": tasks[t]["test"][tasks[t]["chosen"]]["coverage"],
                     "byClass": tasks[t]["test"][tasks[t]["chosen"]]["coverageByClass"],
                     "target_per_class": [0.75, 0.85],
                     "classes_in_target": _in_target(tasks[t]["test"][tasks[t]["chosen"]]["coverageByClass"]),
@@ -119,10 +119,15 @@ async def measure(server: harness.EmbeddedFalkorDB, seed: int, projects: int) ->
         "success": {"chosen": succ_chosen, "auc": succ.get(succ_chosen, {}).get("auc"),
                     "gradient_boosting_auc": succ.get("gradient_boosting", {}).get("auc"),
                     "auc_minus_gbm": (succ[succ_chosen]["auc"] - succ["gradient_boosting"]["auc"]) if succ_chosen else None,
-                    "target_margin": 0.02,
-                    "all": {m: {k: v[k] for k in ("auc", "brier", "logLoss", "ece")} for m, v in succ.items()}},
+                    "target_margin": 0.02, "reason": tasks.get("success", {}).get("reason"),
+                    "test_n": succ.get("base_rate", {}).get("n"),
+                    "valid": {m: {k: v[k] for k in ("auc", "logLoss")}
+                              for m, v in tasks.get("success", {}).get("valid", {}).items()},
+                    "all": {m: {k: v[k] for k in ("auc", "aucCi", "brier", "logLoss", "ece")} for m, v in succ.items()}},
         "intervals": coverage,
-        "note": "the GNN is evaluated for success only and not served; evaluation on the real public set is a later round",
+        "note": "the GNN is evaluated for success only and not served; graph_logistic / graph_blend are the "
+                "graph-aware success candidates (gnn/models/neighbours.py); per-class interval coverage "
+                "pooled over folds and seeds: bench/learning_coverage.py",
     }
 
 

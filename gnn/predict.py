@@ -17,6 +17,8 @@ from gnn.data.features import FeatureSpace
 from gnn.data.snapshot import ArtifactRecord, ProjectRecord, Snapshot
 from gnn.models import recommend
 from gnn.models.metrics import wilson
+from gnn.models.neighbours import NAMES as NEIGHBOUR_NAMES
+from gnn.models.neighbours import NeighbourEncoder
 
 TEAM_SIZES = range(1, 13)
 MIN_SIMILAR = 3  # fewer training projects of the class at a team size: the point extrapolates
@@ -42,6 +44,8 @@ class ServedModel:
     feature_means: list[float]
     team_counts: dict[str, dict[int, int]] = field(default_factory=dict)  # class -> team size -> projects
     project_ids: list[str] = field(default_factory=list)  # catalogue rows
+    # Set when the served success model is graph-aware: rows then end with its neighbour inputs.
+    success_graph: NeighbourEncoder | None = None
 
     # -- inputs -------------------------------------------------------------------------------
     def _snapshot(self, project: ProjectRecord, used: list[str], metrics: dict[str, float]) -> Snapshot:
@@ -49,7 +53,20 @@ class ServedModel:
                         {project.id: metrics} if metrics else {})
 
     def row(self, project: ProjectRecord, used: list[str], metrics: dict[str, float]) -> np.ndarray:
-        return self.features.transform(self._snapshot(project, used, metrics), [project])
+        """The content row, then (graph-aware success model) the neighbour inputs of `used`."""
+        x = self.features.transform(self._snapshot(project, used, metrics), [project])
+        graph = getattr(self, "success_graph", None)
+        if graph is not None:
+            x = np.hstack([x, graph.transform([project], {project.id: used})])
+        return x
+
+    def names(self) -> list[str]:
+        graph = getattr(self, "success_graph", None)
+        return self.features.names() + (list(NEIGHBOUR_NAMES) if graph is not None else [])
+
+    def _content(self, x: np.ndarray) -> np.ndarray:
+        """The content part of a row: what the interval models were fitted on."""
+        return x[:, :x.shape[1] - len(NEIGHBOUR_NAMES)] if getattr(self, "success_graph", None) is not None else x
 
     # -- recommendation -----------------------------------------------------------------------
     def recommend(self, project: ProjectRecord, k: int, exclude: set[str] = frozenset()) -> list[Recommendation]:
@@ -89,7 +106,8 @@ class ServedModel:
         if getattr(self, "_success_fast", None) is None and self.success_model is not None:
             from gnn.models.compiled import success_proba
 
-            self._success_fast = success_proba(self.success_model)
+            own = getattr(self.success_model, "prepare", None)  # a graph-aware model compiles itself
+            self._success_fast = own() if own is not None else success_proba(self.success_model)
         for model in self.interval_models.values():
             if hasattr(model, "prepare"):
                 model.prepare()
@@ -121,13 +139,13 @@ class ServedModel:
         model = self.interval_models.get(target)
         if model is None:
             return None
-        q = np.exp(model.predict(x, [problem_class])[0])
+        q = np.exp(model.predict(self._content(x), [problem_class])[0])
         return (float(q[0]), float(q[1]), float(q[2]))
 
     def explain(self, x: np.ndarray, names: list[str] | None = None, top: int = 3) -> list[str]:
         """Top factors: how far p moves when one input is set to the training average. The probes
         go through the model as one matrix: one call per input cost most of predictOutcome's time."""
-        names = names or self.features.names()
+        names = names or self.names()
         probes, factors = [x[0]], []
         for i, name in enumerate(names):
             if name.startswith(("text", "class=")) or name.endswith(":missing") or name == "log_team_size":

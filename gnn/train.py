@@ -18,7 +18,7 @@ import numpy as np
 from gnn.data.features import FeatureSpace
 from gnn.data.snapshot import ArtifactRecord, ProjectRecord, Snapshot
 from gnn.data.split import Split, time_split
-from gnn.models import intervals, recommend, success
+from gnn.models import intervals, neighbours, recommend, success
 from gnn.predict import ServedModel
 
 Progress = Callable[[str], None]
@@ -108,7 +108,7 @@ def _train(snapshot: Snapshot, progress: Progress) -> Trained:
     progress("recommendation")
     rec = _train_recommendation(snapshot, space, split, report)
     progress("success")
-    success_model, bins, curve = _train_success(snapshot, space, serving_space, split, report)
+    success_model, bins, curve, graph_encoder = _train_success(snapshot, space, serving_space, split, report)
     progress("duration and cost")
     interval_models = {t: m for t in ("durationDays", "costUsd")
                        if (m := _train_interval(snapshot, space, serving_space, split, report, t)) is not None}
@@ -116,6 +116,8 @@ def _train(snapshot: Snapshot, progress: Progress) -> Trained:
     method = report["tasks"]["recommendation"]["chosen"]
     reranker = recommend.Reranker().fit(cat) if method == "reranker" else None
     x_all = serving_space.transform(snapshot, snapshot.projects)
+    if graph_encoder is not None:
+        x_all = np.hstack([x_all, graph_encoder.transform(snapshot.projects, snapshot.used_by())])
     team_counts: dict[str, dict[int, int]] = {}
     for p in snapshot.projects:
         by_size = team_counts.setdefault(p.problem_class, {})
@@ -124,7 +126,7 @@ def _train(snapshot: Snapshot, progress: Progress) -> Trained:
         features=serving_space, artifacts=snapshot.artifacts, catalogue=cat if rec else None, reranker=reranker,
         recommend_method=method, success_model=success_model, success_bins=bins,
         interval_models=interval_models, feature_means=x_all.mean(axis=0).tolist(), team_counts=team_counts,
-        project_ids=all_ids,
+        project_ids=all_ids, success_graph=graph_encoder,
     )
     return Trained(served, report, curve)
 
@@ -153,6 +155,8 @@ def _xy(snapshot: Snapshot, space: FeatureSpace, projects: list[ProjectRecord], 
 
 def _train_success(snapshot: Snapshot, space: FeatureSpace, final_space: FeatureSpace, split: Split,
                    report: dict[str, Any]):
+    """Evaluate the success candidates; return the served one (refitted on every outcome), its
+    held-out bins, the learning curve and, for a graph-aware winner, its neighbour encoder."""
     parts = [_labelled([snapshot.project(i) for i in ids], "success") for ids in (split.train, split.valid, split.test)]
     labelled = sum(parts, [])
     ys = [np.asarray([float(p.success) for p in part]) for part in parts]
@@ -161,15 +165,36 @@ def _train_success(snapshot: Snapshot, space: FeatureSpace, final_space: Feature
         report["tasks"]["success"] = {"chosen": None,
                                       "reason": f"needs {success.MIN_OUTCOMES} recorded outcomes with both results in "
                                                 f"every split; have {len(labelled)}"}
-        return None, [], []
+        return None, [], [], None
     (x_tr, y_tr), (x_va, y_va), (x_te, y_te) = (_xy(snapshot, space, part, "success") for part in parts)
-    result = success.evaluate(x_tr, y_tr, x_va, y_va, x_te, y_te)
+    used = snapshot.used_by()
+    graph = graph_inputs(snapshot, space, split)
+    result = success.evaluate(x_tr, y_tr, x_va, y_va, x_te, y_te, graph)
     report["tasks"]["success"] = {"chosen": result.chosen, "reason": result.reason, "valid": result.valid,
                                   "test": result.test, "reliability": result.reliability}
     _evaluate_gnn(snapshot, space, split, report["tasks"]["success"], y_va, y_te)
-    curve = _learning_curve(result.chosen, x_tr, y_tr, x_te, y_te)
+    is_graph = result.chosen in success.GRAPH_CANDIDATES
+    curve = _learning_curve(result.chosen, graph.train if is_graph else x_tr, y_tr,
+                            graph.test if is_graph else x_te, y_te, space.names())
     x_all, y_all = _xy(snapshot, final_space, labelled, "success")
-    return success.fit_final(result.chosen, x_all, y_all), result.bins, curve
+    if not is_graph:
+        return success.fit_final(result.chosen, x_all, y_all), result.bins, curve, None
+    x_all = np.hstack([x_all, neighbours.out_of_fold(labelled, used)])
+    model = success.fit_final(result.chosen, x_all, y_all, final_space.names())
+    return model, result.bins, curve, neighbours.NeighbourEncoder.fit(labelled, used)
+
+
+def graph_inputs(snapshot: Snapshot, space: FeatureSpace, split: Split) -> success.GraphInputs:
+    """Success rows of the labelled projects of each split with the neighbour inputs appended:
+    messages come from labelled training projects only (out-of-fold for the training rows), so
+    a held-out project's label and edges reach no row but its own edges reach its own row."""
+    parts = [_labelled([snapshot.project(i) for i in ids], "success") for ids in (split.train, split.valid, split.test)]
+    used = snapshot.used_by()
+    encoder = neighbours.NeighbourEncoder.fit(parts[0], used)
+    rows = [_xy(snapshot, space, part, "success")[0] for part in parts]
+    return success.GraphInputs(np.hstack([rows[0], neighbours.out_of_fold(parts[0], used)]),
+                               np.hstack([rows[1], encoder.transform(parts[1], used)]),
+                               np.hstack([rows[2], encoder.transform(parts[2], used)]), space.names())
 
 
 def _evaluate_gnn(snapshot: Snapshot, space: FeatureSpace, split: Split, task: dict[str, Any],
@@ -188,13 +213,16 @@ def _evaluate_gnn(snapshot: Snapshot, space: FeatureSpace, split: Split, task: d
     task["notServed"] = {"gnn": "evaluated only: serving a GNN prediction for one project is not built yet"}
 
 
-def _learning_curve(name: str, x: np.ndarray, y: np.ndarray, x_te: np.ndarray, y_te: np.ndarray) -> list[dict[str, float]]:
+def _learning_curve(name: str, x: np.ndarray, y: np.ndarray, x_te: np.ndarray, y_te: np.ndarray,
+                    names: list[str]) -> list[dict[str, float]]:
     out = []
     for share in (1 / 3, 2 / 3, 1.0):
         n = max(8, int(len(y) * share))
         if len(set(y[:n].tolist())) < 2:
             continue
-        model = success.candidates(n)[name].fit(x[:n], y[:n])
+        fresh = (success.graph_candidate(name, n, names) if name in success.GRAPH_CANDIDATES
+                 else success.candidates(n)[name])
+        model = fresh.fit(x[:n], y[:n])
         out.append({"n": n, **{k: v for k, v in success.score(y_te, model.predict_proba(x_te)[:, 1], ci=False).items()
                                if k in ("auc", "logLoss", "brier")}})
     return out

@@ -76,6 +76,11 @@ def to_hetero(snapshot: Snapshot, space: FeatureSpace, split: Split, *, hide_usa
         mask[[p_index[i] for i in ids]] = True
         data["project"][name] = torch.tensor(mask) & (data["project"].y >= 0)
     data["project"].ids = [p.id for p in projects]
+    ranked = sorted(range(len(projects)), key=lambda i: (projects[i].started_at or -1, projects[i].id))
+    order = [0] * len(projects)
+    for position, i in enumerate(ranked):
+        order[i] = position
+    data["project"].order = torch.tensor(order)  # start-date rank: the GNN's inner stopping split
     return data
 
 

@@ -3,7 +3,9 @@
 Candidates: the base rate (training share of successes), logistic regression and gradient
 boosting (HistGradientBoosting) on the same content features. Each non-trivial candidate is
 calibrated with Platt scaling (sigmoid) inside the training data: isotonic regression overfits
-below ~1,000 outcomes. The served model is the candidate with the lowest validation log-loss (a
+below ~1,000 outcomes. Graph-aware candidates (`graph_logistic`, `graph_blend`) add training
+outcomes passed over the graph's edges (`neighbours.py`: artifact versions and team sizes of the
+class), computed without the held-out projects. The served model is the candidate with the lowest validation log-loss (a
 proper score: it rewards both ranking and calibration); test figures are reported for all.
 """
 
@@ -78,16 +80,47 @@ class SuccessResult:
     bins: list[dict[str, float]]  # chosen model's held-out bins: the interval per prediction
 
 
+GRAPH_CANDIDATES = ("graph_logistic", "graph_blend")
+
+
+@dataclass(frozen=True)
+class GraphInputs:
+    """Rows with the neighbour inputs appended (`gnn/models/neighbours.py`): training rows
+    out-of-fold, held-out rows from training projects only."""
+
+    train: np.ndarray
+    valid: np.ndarray
+    test: np.ndarray
+    names: list[str]  # the content row's feature names (its width is len(names))
+
+
+def graph_candidate(name: str, n_train: int, names: list[str]) -> Any:
+    """A fresh graph-aware candidate (`neighbours.GraphSuccess`) over rows of `names` + the
+    neighbour inputs."""
+    from gnn.models.neighbours import NAMES, GraphSuccess, content_columns
+
+    width = len(names)
+    columns = content_columns(names) + [width + i for i in range(len(NAMES))]
+    base = candidates(n_train)
+    return GraphSuccess(name, width, columns, base["logistic"],
+                        base["gradient_boosting"] if name == "graph_blend" else None)
+
+
 def evaluate(x_tr: np.ndarray, y_tr: np.ndarray, x_va: np.ndarray, y_va: np.ndarray,
-             x_te: np.ndarray, y_te: np.ndarray) -> SuccessResult:
+             x_te: np.ndarray, y_te: np.ndarray, graph: GraphInputs | None = None) -> SuccessResult:
+    """Score every candidate on validation and test; the choice uses validation only."""
     valid: dict[str, dict[str, Any]] = {}
     test: dict[str, dict[str, Any]] = {}
     reliability: dict[str, list[dict[str, float]]] = {}
     held_preds: dict[str, np.ndarray] = {}
-    for name, model in candidates(len(y_tr)).items():
-        model.fit(x_tr, y_tr)
-        p_va = model.predict_proba(x_va)[:, 1]
-        p_te = model.predict_proba(x_te)[:, 1]
+    fitted = [(name, model, x_tr, x_va, x_te) for name, model in candidates(len(y_tr)).items()]
+    if graph is not None:
+        fitted += [(name, graph_candidate(name, len(y_tr), graph.names), graph.train, graph.valid, graph.test)
+                   for name in GRAPH_CANDIDATES]
+    for name, model, rows_tr, rows_va, rows_te in fitted:
+        model.fit(rows_tr, y_tr)
+        p_va = model.predict_proba(rows_va)[:, 1]
+        p_te = model.predict_proba(rows_te)[:, 1]
         valid[name], test[name] = score(y_va, p_va), score(y_te, p_te)
         reliability[name] = reliability_bins(y_te, p_te)
         held_preds[name] = np.concatenate([p_va, p_te])
@@ -99,7 +132,11 @@ def evaluate(x_tr: np.ndarray, y_tr: np.ndarray, x_va: np.ndarray, y_va: np.ndar
                          reliability_bins(y_held, held_preds[chosen]))
 
 
-def fit_final(name: str, x: np.ndarray, y: np.ndarray) -> Any:
-    """The served model: the validation winner refitted on every labelled project."""
+def fit_final(name: str, x: np.ndarray, y: np.ndarray, names: list[str] | None = None) -> Any:
+    """The served model: the validation winner refitted on every labelled project (a graph
+    candidate on rows with the neighbour inputs appended, and `names` of the content row)."""
+    if name in GRAPH_CANDIDATES:
+        assert names is not None
+        return graph_candidate(name, len(y), names).fit(x, y)
     model = candidates(len(y))[name]
     return model.fit(x, y)

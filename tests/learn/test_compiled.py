@@ -41,6 +41,18 @@ def test_quantile_trees_compile_to_the_same_predictions() -> None:
     np.testing.assert_array_equal(fast(x), model.predict(x))
 
 
+def test_graph_aware_candidates_compile_to_the_same_probabilities() -> None:
+    x, y = _data()
+    x = np.nan_to_num(x)
+    names = ["complexity", "text0", "uses:a"]  # content row of 3; the neighbour inputs follow
+    rows = np.hstack([x[:, :3], np.repeat(x[:, 3:], 3, axis=1)[:, :7]])
+    for name in success.GRAPH_CANDIDATES:
+        model = success.graph_candidate(name, 80, names).fit(rows[:80], y[:80])
+        slow = model.predict_proba(rows[80:])[:, 1]
+        assert model.prepare() is not None
+        np.testing.assert_allclose(model.predict_proba(rows[80:])[:, 1], slow, rtol=1e-12, atol=1e-14)
+
+
 def test_a_model_it_does_not_know_is_left_to_scikit_learn() -> None:
     from sklearn.dummy import DummyClassifier
 
@@ -54,8 +66,11 @@ def test_the_loaded_model_serves_the_trained_numbers(small_org: SmallOrg) -> Non
     slow = pickle.loads(pickle.dumps(served))  # unprepared copy: scikit-learn all the way
     assert getattr(slow, "_success_fast", None) is None
     x = served.features.transform(small_org.snapshot, small_org.snapshot.projects)
+    if served.success_graph is not None:  # a graph-aware winner: rows end with its neighbour inputs
+        x = np.hstack([x, served.success_graph.transform(small_org.snapshot.projects, small_org.snapshot.used_by())])
     np.testing.assert_allclose(served.success(x), slow.success_model.predict_proba(x)[:, 1], rtol=1e-12, atol=1e-14)
     for target, model in served.interval_models.items():
         classes = [p.problem_class for p in small_org.snapshot.projects]
         slow_model = slow.interval_models[target]
-        np.testing.assert_allclose(model.predict(x, classes), slow_model.predict(x, classes), rtol=1e-12)
+        content = served._content(x)
+        np.testing.assert_allclose(model.predict(content, classes), slow_model.predict(content, classes), rtol=1e-12)

@@ -56,3 +56,27 @@ def test_a_class_with_too_few_calibration_scores_gets_the_pooled_margin() -> Non
     np.testing.assert_allclose(low_high, unknown)
     raw = model._raw(x[:1])[0]
     assert np.isclose(raw[2] + model.q, low_high[2]) and np.isclose(raw[0] - model.q, low_high[0])
+
+
+def test_the_served_method_is_the_one_calibrated_per_class_on_validation() -> None:
+    """Pooled CQR is the sharper on average but covers the calm class far more than 80% and the
+    wild one far less: validation says so per class, and the per-class calibrated method wins."""
+    result = intervals.evaluate("durationDays", _two_spreads(300, 0), _two_spreads(600, 3), _two_spreads(200, 4))
+    pooled, mondrian = result.valid["cqr"], result.valid["cqr_mondrian"]
+    assert pooled["classCalibration"]["p"] < 0.05 <= mondrian["classCalibration"]["p"]
+    assert result.chosen == "cqr_mondrian", result.reason
+
+
+def test_without_a_per_class_calibrated_method_the_closest_one_is_served() -> None:
+    def row(coverage_by_class: dict[str, tuple[int, float]], pinball: float) -> dict:
+        per_class = {c: {"n": n, "coverage": cov} for c, (n, cov) in coverage_by_class.items()}
+        total = sum(n for n, _ in coverage_by_class.values())
+        return {"coverage": sum(n * cov for n, cov in coverage_by_class.values()) / total, "pinball": pinball,
+                "coverageByClass": per_class, "classCalibration": intervals.class_calibration(per_class)}
+
+    valid = {"sharp": row({"a": (100, 0.95), "b": (100, 0.62)}, 0.10),
+             "closer": row({"a": (100, 0.90), "b": (100, 0.70)}, 0.20),
+             "calibrated": row({"a": (100, 0.81), "b": (100, 0.79)}, 0.30)}
+    assert intervals.choose(valid)[0] == "calibrated"
+    del valid["calibrated"]
+    assert intervals.choose(valid)[0] == "closer"

@@ -102,7 +102,8 @@ async def test_model_info_lists_each_task_with_its_baselines(small_org: SmallOrg
     info = body["data"]["modelInfo"]
     tasks = {t["task"]: t for t in info["tasks"]}
     assert info["version"] == small_org.model_path.name
-    assert {"base_rate", "logistic", "gradient_boosting", "gnn"} == set(tasks["success"]["metrics"])
+    assert {"base_rate", "logistic", "gradient_boosting", "graph_logistic", "graph_blend", "gnn"} == set(
+        tasks["success"]["metrics"])
     assert tasks["recommendation"]["chosen"] in tasks["recommendation"]["metrics"]
     assert info["backtest"]["n"] == 0  # nothing predicted before an outcome arrived yet
 

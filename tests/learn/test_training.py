@@ -21,8 +21,10 @@ def test_every_task_is_evaluated_against_its_baselines_on_held_out_projects(smal
         low, high = row["ndcg@10Ci"]
         assert 0.0 <= low <= row["ndcg@10"] <= high <= 1.0
     succ = tasks["success"]
-    assert set(succ["test"]) == {"base_rate", "logistic", "gradient_boosting", "gnn"}
+    assert set(succ["test"]) == {"base_rate", "logistic", "gradient_boosting", "graph_logistic", "graph_blend", "gnn"}
     assert succ["chosen"] != "gnn" and "gnn" in succ["notServed"]  # evaluated, not servable yet
+    servable = {k: v for k, v in succ["valid"].items() if k != "gnn"}
+    assert succ["chosen"] == min(servable, key=lambda k: servable[k]["logLoss"])  # the validation winner
     assert succ["test"]["base_rate"]["auc"] == 0.5  # a constant ranks nothing
     for row in succ["test"].values():
         assert 0.0 <= row["ece"] <= 1.0 and row["brier"] <= 1.0 and row["n"] > 0
