@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -23,11 +25,25 @@ from typing import Any
 from maestro_graph.embed.encoder import Encoder, EncoderUnavailable
 
 _child: Encoder | None = None  # the encoder inside the child process
+PARENT_POLL_S = 1.0
+
+
+def _exit_with(parent: int) -> None:
+    """The child's watch: leave as soon as the process that started it is gone.
+
+    Why: concurrent.futures stops its workers at the parent's normal exit, but a parent that is
+    killed, or exits past that hook, left a child holding a model (~500 MB) with ppid 1 for good
+    (seen after a test run). Polling the parent pid is portable and costs nothing.
+    """
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_S)
+    os._exit(0)
 
 
 def _start_child(setting: str, batch_size: int, threads: int, niceness: int) -> None:
-    """Runs once in the child: lower its priority, cap torch's threads, keep an encoder."""
+    """Runs once in the child: watch the parent, lower its priority, cap torch's threads, keep an encoder."""
     global _child
+    threading.Thread(target=_exit_with, args=(os.getppid(),), name="maestro-parent-watch", daemon=True).start()
     if niceness > 0:
         os.nice(niceness)
     import torch

@@ -95,3 +95,37 @@ async def test_the_worker_stops_even_when_a_cancellation_is_swallowed() -> None:
     done, _ = await asyncio.wait({closing}, timeout=10)  # before the fix: waited forever
     assert closing in done, "the worker did not stop"
     assert worker._task is not None and worker._task.done()
+
+
+def test_the_encoder_child_leaves_when_its_parent_is_killed(tmp_path: Path) -> None:
+    """A parent killed with SIGKILL runs no exit hook: the child must notice on its own, or it
+    holds its model with ppid 1 for good."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = ("import os, sys\n"
+              "from maestro_graph.embed.isolated import IsolatedEncoder\n"
+              "enc = IsolatedEncoder('all-MiniLM-L6-v2')\n"
+              "print(enc._executor().submit(os.getpid).result(), flush=True)\n"
+              "sys.stdin.read()\n")
+    parent = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        child = int(parent.stdout.readline())
+        os.kill(child, 0)  # alive while its parent is
+        parent.send_signal(signal.SIGKILL)
+        parent.wait(10)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                os.kill(child, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.2)
+        os.kill(child, signal.SIGKILL)
+        pytest.fail("the encoder child outlived its killed parent")
+    finally:
+        if parent.poll() is None:
+            parent.kill()
