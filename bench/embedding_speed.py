@@ -31,11 +31,11 @@ import argparse
 import asyncio
 import json
 import random
-import statistics
 import time
 from typing import Any
 
 import harness
+from harness import pct, summary
 import httpx
 
 from maestro_graph.api.app import create_app
@@ -51,16 +51,6 @@ from maestro_graph.store.falkordb import FalkorDBStore
 POINT = "query($id: ID!) { project(id: $id) { id name } }"
 SIMILAR = """query($id: ID, $spec: ProjectSpecInput) { similarProjects(projectId: $id, spec: $spec, k: 10) {
   edges { score reasons node { id name } } } }"""
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 3)
-
-
-def summary(values: list[float]) -> dict[str, float]:
-    return {"n": len(values), "p50_ms": pct(values, 0.5), "p95_ms": pct(values, 0.95), "p99_ms": pct(values, 0.99),
-            "mean_ms": round(statistics.mean(values), 3)}
 
 
 async def timed(client: httpx.AsyncClient, query: str, variables: dict[str, Any]) -> float:

@@ -9,6 +9,7 @@ import asyncio
 import json
 import os
 import platform
+import statistics
 import sys
 import tempfile
 import time
@@ -70,3 +71,15 @@ def run(measure: Callable[[EmbeddedFalkorDB], Awaitable[dict[str, Any]]], *, fsy
     result["total_seconds"] = round(time.perf_counter() - started, 2)
     json.dump(result, sys.stdout, indent=2)
     sys.stdout.write("\n")
+
+
+def pct(values: list[float], q: float) -> float:
+    """The q-quantile of latencies (nearest rank, no interpolation), in ms, rounded."""
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 3)
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    """Count, p50/p95/p99 and mean of latencies in ms."""
+    return {"n": len(values), "p50_ms": pct(values, 0.5), "p95_ms": pct(values, 0.95), "p99_ms": pct(values, 0.99),
+            "mean_ms": round(statistics.mean(values), 3)}

@@ -39,6 +39,7 @@ import time
 from typing import Any
 
 import harness
+from harness import summary
 import httpx
 import numpy as np
 
@@ -56,16 +57,6 @@ SIMILAR = """query($id: ID, $spec: ProjectSpecInput) { similarProjects(projectId
   edges { score reasons breakdown { semantic lexical graph } node { id name } } } }"""
 UPDATE = """mutation($id: ID!, $d: String!) { updateProject(id: $id, input: {description: $d}) {
   ... on Project { id } ... on MutationError { code message } } }"""
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 3)
-
-
-def summary(values: list[float]) -> dict[str, float]:
-    return {"n": len(values), "p50_ms": pct(values, 0.5), "p95_ms": pct(values, 0.95), "p99_ms": pct(values, 0.99),
-            "mean_ms": round(statistics.mean(values), 3)}
 
 
 def clustered(n: int, clusters: int, seed: int) -> np.ndarray:
