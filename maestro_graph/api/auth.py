@@ -24,11 +24,9 @@ from typing import Any
 from starlette.requests import HTTPConnection
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
-from graphql import ExecutionResult, GraphQLError
-from strawberry.extensions import SchemaExtension
+from graphql import GraphQLError
 from strawberry.permission import BasePermission
 from strawberry.types import Info
-from strawberry.types.graphql import OperationType
 
 from maestro_graph.api.tokens import TokenVerifier
 from maestro_graph.config import Settings
@@ -38,7 +36,7 @@ from maestro_graph.secret import server_secret
 from maestro_graph.service.keys import KEY_PATTERN, digest, verify_key
 from maestro_graph.store.port import GraphStore
 
-__all__ = ["ANONYMOUS", "AuthMiddleware", "Authenticator", "CanAdmin", "CanEdit", "Principal", "Role", "WriteAccess", "write_refusal"]
+__all__ = ["ANONYMOUS", "AuthMiddleware", "Authenticator", "CanAdmin", "CanEdit", "Principal", "Role", "write_refusal"]
 
 log = logging.getLogger("maestro.auth")
 ADMIN_TOKEN_PRINCIPAL = Principal(id="admin-token", name="admin token", role=Role.ADMIN)
@@ -189,18 +187,3 @@ def write_refusal(principal: Principal | None) -> GraphQLError | None:
              else Unauthenticated("mutations need an editor credential (`Authorization: Bearer <API key>`)",
                                   "authorization"))
     return GraphQLError(error.message, original_error=error)
-
-
-class WriteAccess(SchemaExtension):
-    """Backstop for the permission classes: a mutation operation needs at least the editor role,
-    so a mutation field added without `permission_classes` is still closed to readers and
-    anonymous callers. Nothing of the operation runs when it refuses. (The app's schema applies
-    the same rule inside its one request policy, `extension.py`.)"""
-
-    def on_execute(self):  # type: ignore[no-untyped-def]
-        context = self.execution_context
-        if context.operation_type == OperationType.MUTATION:
-            refusal = write_refusal(getattr(context.context, "principal", None))
-            if refusal is not None:
-                context.result = ExecutionResult(data=None, errors=[refusal])
-        yield

@@ -23,6 +23,7 @@ from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import GraphQLError, GraphQLResolveInfo, OperationType
 from strawberry.extensions import SchemaExtension
 from strawberry.types.execution import ExecutionResult as StrawberryExecutionResult
+from strawberry.types.graphql import OperationType as StrawberryOperationType
 
 from maestro_graph.api.argument_guard import refuse_unstorable
 from maestro_graph.api.auth import write_refusal
@@ -82,7 +83,9 @@ class RequestPolicy(SchemaExtension):
 
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
-        if context.operation_type == OperationType.MUTATION:
+        # Strawberry's own enum here (graphql-core's never compares equal to it, which left this
+        # backstop dead); `resolve` below sees graphql-core's operation node.
+        if context.operation_type == StrawberryOperationType.MUTATION:
             refusal = write_refusal(getattr(context.context, "principal", None))
             if refusal is not None:
                 context.result = GraphQLExecutionResult(data=None, errors=[refusal])

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import jwt
@@ -13,7 +12,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from maestro_graph.api.auth import ANONYMOUS, Authenticator, Principal, WriteAccess
+from maestro_graph.api.auth import ANONYMOUS, Authenticator, Principal
 from maestro_graph.errors import Unauthenticated
 from maestro_graph.principal import Role
 from maestro_graph.secret import server_secret
@@ -253,9 +252,15 @@ def test_empty_settings_as_in_env_example_mean_unset() -> None:
 @pytest.mark.parametrize(("principal", "code"), [(ANONYMOUS, "UNAUTHENTICATED"),
                                                  (Principal("key:r", "r", Role.READER), "FORBIDDEN"),
                                                  (Principal("key:e", "e", Role.EDITOR), None)])
-async def test_a_mutation_without_permission_classes_is_still_closed_to_non_editors(principal: Principal, code: str | None) -> None:
-    """A mutation someone adds later and forgets to protect: `WriteAccess` refuses it before it runs."""
+async def test_a_mutation_without_permission_classes_is_still_closed_to_non_editors(
+        store: GraphStore, principal: Principal, code: str | None) -> None:
+    """A mutation someone adds later and forgets to protect: the app's request policy refuses it before it runs."""
     import strawberry
+
+    from maestro_graph.api.context import Context
+    from maestro_graph.api.documents import DocumentGate
+    from maestro_graph.api.extension import RequestPolicy
+    from maestro_graph.api.loaders import Loaders
 
     ran: list[str] = []
 
@@ -270,8 +275,11 @@ async def test_a_mutation_without_permission_classes_is_still_closed_to_non_edit
             ran.append("touched")
             return True
 
-    schema = strawberry.Schema(query=Query, mutation=Mutation, extensions=[WriteAccess])
-    result = await schema.execute("mutation { touch }", context_value=SimpleNamespace(principal=principal))
+    gate = DocumentGate(introspection=True, max_hops=4, max_nodes=50_000, default_first=20, max_first=100)
+    schema = strawberry.Schema(query=Query, mutation=Mutation, extensions=[RequestPolicy.factory(gate, lambda _: False)])
+    settings = settings_for_tests()
+    context = Context(store, settings, Loaders(store, settings), principal, Authenticator(settings))
+    result = await schema.execute("mutation { touch }", context_value=context)
     if code is None:
         assert result.errors is None and ran == ["touched"]
     else:
