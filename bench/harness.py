@@ -57,11 +57,15 @@ def machine(server: EmbeddedFalkorDB) -> dict[str, Any]:
     }
 
 
-def run(measure: Callable[[EmbeddedFalkorDB], Awaitable[dict[str, Any]]], *, fsync: str = "everysec") -> None:
-    """Start a server in a temporary directory, measure, stop it, print one JSON object."""
+def run(measure: Callable[[EmbeddedFalkorDB], Awaitable[dict[str, Any]]], *, fsync: str = "everysec",
+        keep: Path | None = None) -> None:
+    """Start a server in a temporary directory (or `keep`, which outlives the run), measure, stop
+    it, print one JSON object."""
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="maestro-bench-") as tmp:
-        server = EmbeddedFalkorDB(Path(tmp), fsync=fsync)
+        if keep is not None:
+            keep.mkdir(parents=True, exist_ok=True)
+        server = EmbeddedFalkorDB(keep or Path(tmp), fsync=fsync)
         try:
             server.start()
             result = asyncio.run(measure(server))
