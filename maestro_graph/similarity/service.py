@@ -105,24 +105,35 @@ async def components(
 
     Candidates: the `pool` best of each kind of evidence. Lexical and graph scores of every
     project come from one sparse product each (snapshot indexes); the semantic ones from the
-    store: the nearest vectors, then one bounded read for the other candidates.
+    store: the nearest vectors, and the similarity of the lexical and graph candidates. Those two
+    reads do not depend on each other, so they run at once (the store answers reads in parallel):
+    a call waits for the slower, not for both.
     """
     if terms is None:
         terms = snap.lexical.vectorize(query.text)
     lexical = snap.lexical.query(terms)
     lex_rows = _top(lexical, lexical.nonzero()[0], pool)
-    has_vector = stored_id is not None or vector is not None
-    semantic = await semantic_candidates(store, sim, snap, stored_id=stored_id, vector=vector, pool=pool)
     graph, linked = snap.graph_evidence(query)
     graph_rows = _top(graph, linked, pool)
-    rows = (set(lex_rows) | set(semantic) | set(graph_rows)) - {snap.row.get(exclude or "", -1)}
-    missing = [snap.projects[i].id for i in rows if i not in semantic]
-    if has_vector and missing:
-        params = {"id": stored_id, "vector": vector, "ids": missing}
-        for row in await store.read("project_semantic_scores", params):
-            if row["id"] in snap.row:
-                semantic[snap.row[row["id"]]] = max(0.0, float(row["similarity"]))
+    rows = (set(lex_rows) | set(graph_rows)) - {snap.row.get(exclude or "", -1)}
+    semantic, others = await asyncio.gather(
+        semantic_candidates(store, sim, snap, stored_id=stored_id, vector=vector, pool=pool),
+        _semantic_scores(store, snap, stored_id=stored_id, vector=vector, rows=rows),
+    )
+    semantic.update(others)
+    rows |= semantic.keys()
     return {i: (semantic.get(i, 0.0), float(lexical[i]), float(graph[i])) for i in rows}
+
+
+async def _semantic_scores(
+    store: GraphStore, snap: Snapshot, *, stored_id: str | None, vector: list[float] | None, rows: set[int],
+) -> dict[int, float]:
+    """Snapshot row -> cosine similarity to the query, for `rows` (empty without a query vector)."""
+    if (stored_id is None and vector is None) or not rows:
+        return {}
+    params = {"id": stored_id, "vector": vector, "ids": [snap.projects[i].id for i in sorted(rows)]}
+    return {snap.row[r["id"]]: max(0.0, float(r["similarity"]))
+            for r in await store.read("project_semantic_scores", params) if r["id"] in snap.row}
 
 
 def reasons(snap: Snapshot, query: ProjectFacts, row: int, semantic: float, q_terms: Any) -> list[str]:
