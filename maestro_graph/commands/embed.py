@@ -1,4 +1,5 @@
-"""`maestro embed [--all]`: fill missing or stale vectors (idempotent), with a progress bar.
+"""`maestro embed [--all]`: fill missing or stale vectors (idempotent), with a progress bar, and
+rebuild a vector index created with older HNSW options.
 
 `maestro import` calls `embed_with_progress` after writing a file, so an imported graph is
 searchable by meaning at once; `--no-embed` there leaves the work to this command.
@@ -43,7 +44,23 @@ async def embed_with_progress(store: GraphStore, settings: Settings, *, everythi
         raise InvalidInput(str(exc)) from None
     if report.total_encoded:
         await store.checkpoint()
+    await rebuild_stale_indexes(store)
     return report.encoded
+
+
+async def rebuild_stale_indexes(store: GraphStore) -> list[str]:
+    """Rebuild each vector index created with other HNSW options than today's (see
+    `embed/bulk.py::stale_indexes`); returns the labels rebuilt. Nearest-vector reads of that label
+    fail while its index is rebuilt (seconds to minutes at 100k vectors)."""
+    from maestro_graph.embed.bulk import rebuild_index, stale_indexes
+
+    stale = await stale_indexes(store)
+    for label, options in stale.items():
+        change = ", ".join(f"{key} {old} -> {new}" for key, (old, new) in options.items())
+        with console.status(f"rebuilding the {label} vector index ({change})"):
+            await rebuild_index(store, label)
+        console.print(f"rebuilt the {label} vector index ({change})")
+    return list(stale)
 
 
 def embed(everything: bool = typer.Option(False, "--all", help="re-embed every node, not only missing or stale ones")) -> None:

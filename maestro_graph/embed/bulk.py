@@ -17,11 +17,13 @@ the end (see `GraphStore.checkpoint`: writes that follow index DDL replay slowly
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from maestro_graph.errors import StoreUnavailable
 from maestro_graph.store.port import GraphStore, StoreQueryError
+from maestro_graph.store.statements import Statements
 from maestro_graph.store.values import Vector
 
 WRITE = {"Project": "set_project_embeddings", "Artifact": "set_artifact_embeddings"}
@@ -29,6 +31,7 @@ DROP = {"Project": "drop_project_vector_index", "Artifact": "drop_artifact_vecto
 CREATE = {"Project": "create_project_vector_index", "Artifact": "create_artifact_vector_index"}
 READY = frozenset({"OPERATIONAL", "ONLINE"})  # FalkorDB, Neo4j
 BATCH = 2000  # rows per statement: no index to update, so the statement's size is what matters
+TUNED = re.compile(r"\b(M|efConstruction|efRuntime)\s*:\s*(\d+)")  # HNSW options written in CREATE
 
 
 async def load_vectors(
@@ -76,3 +79,32 @@ async def wait_for_index(store: GraphStore, label: str, *, timeout_s: float = 36
         await asyncio.sleep(delay)
         delay = min(1.0, delay * 2)
     raise StoreUnavailable(f"the {label} vector index was not built within {timeout_s:g}s")
+
+
+async def stale_indexes(store: GraphStore) -> dict[str, dict[str, tuple[int, int]]]:
+    """Label -> {option: (what the index has, what create_*_vector_index asks)} where they differ.
+
+    FalkorDB keeps the HNSW options an index was created with. A graph indexed by an older
+    release (efRuntime 10 or 400: recall@10 0.52-0.69 at 100k) keeps answering with them until
+    the index is rebuilt: `maestro embed` rebuilds such indexes (`rebuild_index`).
+    """
+    have = {row["label"]: row["options"] or {} for row in await store.read("vector_index_options")}
+    statements = Statements.load(store.dialect)
+    stale: dict[str, dict[str, tuple[int, int]]] = {}
+    for label, create in CREATE.items():
+        if label not in have:
+            continue
+        wanted = {key: int(value) for key, value in TUNED.findall(statements[create])}
+        differ = {key: (int(have[label].get(key, -1)), value) for key, value in wanted.items()
+                  if int(have[label].get(key, -1)) != value}
+        if differ:
+            stale[label] = differ
+    return stale
+
+
+async def rebuild_index(store: GraphStore, label: str, *, timeout_s: float = 3600.0) -> None:
+    """Drop `label`'s vector index and build it again over the stored vectors with today's options."""
+    await _drop_index(store, label)
+    await store.write(CREATE[label])
+    await wait_for_index(store, label, timeout_s=timeout_s)
+    await store.checkpoint()

@@ -50,7 +50,7 @@ USED = frozenset({
     "search_artifacts_by_ids", "set_artifact_embeddings", "similarity_projects_page",
     # bulk vector loads: vectors written without the index, the index built once after (embed/bulk.py)
     "drop_project_vector_index", "create_project_vector_index", "drop_artifact_vector_index",
-    "create_artifact_vector_index", "vector_index_states",
+    "create_artifact_vector_index", "vector_index_states", "vector_index_options",
     # relationship pages projecting only the selected properties (api/prefetch.py)
     "project_team_fields", "person_projects_fields", "project_artifacts_fields", "artifact_used_by_fields",
     "person_artifacts_created_fields", "artifact_co_used_fields",

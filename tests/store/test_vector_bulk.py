@@ -80,3 +80,24 @@ def test_the_rebuilt_index_has_the_schema_options() -> None:
             create = " ".join(line for line in statements[f"create_{label}_vector_index"].splitlines()
                               if not line.startswith("//"))
             assert " ".join(create.split()) in ddl, (dialect, label)
+
+
+async def test_an_index_built_with_older_options_is_found_and_rebuilt(store: GraphStore) -> None:
+    """A graph indexed by an older release (efRuntime 400) keeps that index until `maestro embed`
+    rebuilds it; the rebuilt index has today's options and still finds the stored vectors."""
+    from maestro_graph.commands.embed import rebuild_stale_indexes
+    from maestro_graph.embed.bulk import stale_indexes
+
+    ids = await projects(store, 12)
+    data = vectors(12, seed=4)
+    await store.write("set_project_embeddings", {"rows": [{"id": i, "vector": v.tolist(), "model": "m", "hash": "h"}
+                                                          for i, v in zip(ids, data)]})
+    assert await stale_indexes(store) == {}
+    await store.write("drop_project_vector_index")
+    old = Statements.load("falkordb")["create_project_vector_index"].replace("efRuntime: 3200", "efRuntime: 400")
+    await store._statement(store.graph, old, False)  # type: ignore[attr-defined]  # what an older release created
+    assert await stale_indexes(store) == {"Project": {"efRuntime": (400, 3200)}}
+    assert await rebuild_stale_indexes(store) == ["Project"]
+    assert await stale_indexes(store) == {}
+    nearest = await store.read("project_neighbours_ann", {"id": None, "vector": data[7].tolist(), "k": 1})
+    assert [r["id"] for r in nearest] == [ids[7]]
