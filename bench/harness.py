@@ -65,7 +65,7 @@ def run(measure: Callable[[EmbeddedFalkorDB], Awaitable[dict[str, Any]]], *, fsy
     with tempfile.TemporaryDirectory(prefix="maestro-bench-") as tmp:
         if keep is not None:
             keep.mkdir(parents=True, exist_ok=True)
-        server = EmbeddedFalkorDB(keep or Path(tmp), fsync=fsync)
+        server = EmbeddedFalkorDB(keep or Path(tmp), fsync=fsync, start_timeout_s=900)  # a kept 100k graph loads for minutes
         try:
             server.start()
             result = asyncio.run(measure(server))

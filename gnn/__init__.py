@@ -1,7 +1,9 @@
-"""The GNN package (import name `gnn`): not built yet.
+"""The meta-model package (import name `gnn`): the graph export to PyG HeteroData, the models and
+their baselines, training and evaluation, and the model registry.
 
-It will hold the graph export to `torch_geometric.data.HeteroData`, the models, training,
-evaluation against gradient-boosting and popularity baselines, and the model registry. It reads
-the graph through `maestro_graph.store` only; the API loads its model directory and never
-imports this package's training code.
+It reads the graph through `maestro_graph.store` only; the API loads a trained model directory
+through `gnn.predict` and never imports the training code. Importing `maestro_graph` first sets
+the OpenMP wait policy before torch loads (see `maestro_graph/__init__.py`).
 """
+
+import maestro_graph  # noqa: F401
