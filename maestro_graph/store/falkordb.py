@@ -76,6 +76,8 @@ def literal(value: Any) -> str:
     list holding only floats prints as the same Cypher list literal either way. A `Vector` (float32
     data) is written with 9 significant digits: exact for float32, less text for the store to parse.
     """
+    if type(value) is str:  # quote_string's output, without its per-call type checks (id lists)
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     if type(value) is Vector:
         return "[" + ",".join(map("%.9g".__mod__, value)) + "]"
     if type(value) is list and value and all(type(x) is float for x in value):

@@ -182,3 +182,12 @@ async def test_a_vector_parameter_keeps_every_float32_exactly(probe_store: Falko
     data[:3] = [1e-38, -3.4e38, 0.1]
     [row] = await probe_store.read("probe_echo", {"v": Vector(data.tolist())})
     assert np.array_equal(np.asarray(row["v"], dtype="float32"), data)
+
+
+async def test_hostile_strings_reach_the_store_unchanged(probe_store: FalkorDBStore) -> None:
+    """Strings are quoted by `literal`'s own fast path (id lists of similarity reads): quotes,
+    backslashes, backticks, braces, Cypher words stay values, as with the client's helper (NUL
+    never reaches it: inputs refuse it)."""
+    hostile = ['', 'a"b', "a\\b", '\\"', "`x`", "{}", "' OR 1=1 //", "MATCH (n) DETACH DELETE n", "ünï\n"]
+    [row] = await probe_store.read("probe_echo", {"v": {"ids": hostile, "one": hostile[1]}})
+    assert row["v"] == {"ids": hostile, "one": hostile[1]}
