@@ -176,3 +176,4 @@ async def test_the_store_is_read_once_per_compiled_read(api: Api) -> None:
     api.store.calls.clear()
     await api.client.post("/graphql", json={"query": '{ project(id: "p:rich") { id name status } }'})
     assert dict(api.store.calls) == {"projects_by_id": 1}
+
