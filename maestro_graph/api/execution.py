@@ -169,7 +169,10 @@ def plain_step(field: GraphQLField, response_name: str, details: FieldDetailsLis
         call = direct_call(field, info_class, name_converter) if info_class is not None else None
         if call is None:
             return Step(NORMAL, response_name, details)
-        return Step(CALL, response_name, details, return_type=field.type, field=field, call=call)
+        named = field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
+        direct = named if (isinstance(named, GraphQLList)
+                           or (isinstance(named, GraphQLObjectType) and named.is_type_of is None)) else None
+        return Step(CALL, response_name, details, return_type=field.type, named_type=direct, field=field, call=call)
     declared = field.type
     named = declared.of_type if isinstance(declared, GraphQLNonNull) else declared
     if named in _BUILT_IN_SCALARS or isinstance(named, GraphQLEnumType):
@@ -298,13 +301,26 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 result = step.call(source, info)  # type: ignore[misc]
             if self.is_awaitable(result):
                 return self.complete_awaitable_value(return_type, details, info, field_path, result, None)  # type: ignore[arg-type]
-            completed = self.complete_value(return_type, details, info, field_path, result, None)  # type: ignore[arg-type]
+            completed = self.complete_called(step, info, field_path, result)
         except Exception as raw_error:
             self.handle_field_error(raw_error, return_type, details, field_path)  # type: ignore[arg-type]
             return None
         if self.is_awaitable(completed):
             return self.await_field(completed, return_type, details, field_path)  # type: ignore[arg-type]
         return completed
+
+    def complete_called(self, step: Step, info: GraphQLResolveInfo, path: Path, result: Any) -> Any:
+        """graphql-core's `complete_value` of a resolver's value, minus its dispatch for the two common
+        cases: an object (of a type without `is_type_of`) runs its cached sub-plan, a list goes
+        straight to `complete_list_value`. A null or an exception take graphql-core's own path."""
+        named = step.named_type
+        if named is not None and result is not None and not isinstance(result, Exception):
+            if isinstance(named, GraphQLList):
+                return self.complete_list_value(named, step.details, info, path, result, None)
+            plan = self.object_plan(step)
+            if plan is not None:
+                return self.run_plan(named, result, path, plan)
+        return self.complete_value(step.return_type, step.details, info, path, result, None)  # type: ignore[arg-type]
 
     def object_plan(self, step: Step) -> list[Step] | None:
         """The plan of a plain object step's sub-selection, built once per request (None: @defer below).
