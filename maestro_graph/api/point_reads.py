@@ -17,7 +17,7 @@ Recognised only: one query operation, no fragments, no directives, one root fiel
 (no permission classes or extensions) whose only argument `id` is a string literal or an
 `ID`/`ID!` variable, selecting argument-less built-in scalar or enum attributes. Anything else,
 and any answer that would need an error (an unstorable id, a null where the type is non-null, a
-value the scalar refuses), is answered by the view as before.
+value the scalar refuses, a store call that fails), is answered by the view as before.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ from maestro_graph.api.execution import plain_attribute
 from maestro_graph.api.guard import PAYLOAD_KEY
 from maestro_graph.api.metrics import OperationClock
 from maestro_graph.api.types.nodes import Artifact, Person, Project
+from maestro_graph.errors import MaestroError
 from maestro_graph.service import reads
 
 # root field -> (label, node -> object), exactly as its resolver in `api/schema.py` builds the answer
@@ -211,7 +212,10 @@ class CompiledPointReads:
         if node_id is None:
             return False
         clock = OperationClock()
-        node = (await reads.nodes_by_id(scope["app"].state.store, plan.label, [node_id]))[0]
+        try:
+            node = (await reads.nodes_by_id(scope["app"].state.store, plan.label, [node_id]))[0]
+        except MaestroError:
+            return False  # the store failed (unavailable, timeout): the view reads again and words the error
         data = plan.data(node)
         if data is None:
             return False

@@ -177,3 +177,31 @@ async def test_the_store_is_read_once_per_compiled_read(api: Api) -> None:
     await api.client.post("/graphql", json={"query": '{ project(id: "p:rich") { id name status } }'})
     assert dict(api.store.calls) == {"projects_by_id": 1}
 
+
+
+async def test_a_store_that_fails_answers_as_through_the_executor(tmp_path: Any) -> None:
+    """The server stopped: the compiled read hands over to the view, which words the error."""
+    from maestro_graph.api.app import create_app
+    from maestro_graph.store.embedded import EmbeddedFalkorDB
+    from maestro_graph.store.falkordb import FalkorDBStore
+    from tests.api.conftest import settings_for_tests
+
+    server = EmbeddedFalkorDB(tmp_path)
+    server.start()
+    try:
+        dead = FalkorDBStore.connect(socket_path=str(server.socket_path), graph="g", timeout_s=0.5)
+    finally:
+        server.stop()
+    app = create_app(settings_for_tests(embedding_warmup=False), store=dead)
+    query = '{ project(id: "p:1") { id name } }'
+    try:
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://test") as anon:
+                api = Api(app, anon, anon, {})
+                expected = await answer(api, anon, query, {}, compiled=False)
+                got = await answer(api, anon, query, {}, compiled=True)
+    finally:
+        await dead.close()
+    assert got == expected
+    assert b'"STORE_UNAVAILABLE"' in got[2]
