@@ -94,7 +94,10 @@ class PointRead:
         """The `data` object for the node read, or None when the answer would hold an error."""
         if node is None:
             return {self.response_name: None}
-        source = self.build(node)
+        try:
+            source = self.build(node)
+        except Exception:  # noqa: BLE001 - e.g. a stored value no enum knows: the resolver's error, masked by the view
+            return None
         fields: dict[str, Any] = {}
         for leaf in self.leaves:
             value = getattr(source, leaf.attribute)
