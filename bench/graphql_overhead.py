@@ -17,6 +17,10 @@ executors must answer byte for byte the same JSON.
 The query is 12 levels deep (Relay nesting costs three per hop: field, edges, node); the bench
 checks that the app's own limits accept it and reports the depth under `depth_limit`.
 
+Besides wall time, each request's CPU is measured: this process plus the FalkorDB server (all
+its threads, from `/proc`), as `cpu_median_ms` and `cpu_ratio_graphql_over_cypher`, which other
+load on the machine disturbs far less than wall time.
+
 Both answers are flattened to (project, member, memberProject, artifact) tuples and must be the
 same set. Each side is warmed up, then timed `--repeat` times, alternating which side goes first.
 Prints one JSON object (progress goes to stderr); no thresholds.
@@ -30,6 +34,7 @@ import argparse
 import contextlib
 import json
 import math
+import os
 import statistics
 import sys
 import time
@@ -147,11 +152,24 @@ def progress(message: str) -> None:
     print(f"[graphql_overhead] {message}", file=sys.stderr, flush=True)
 
 
+def cpu_s(server_pid: int | None) -> float:
+    """CPU seconds used so far by this process and the FalkorDB server (all its threads): what a
+    request costs the machine, far less disturbed by other load than wall time."""
+    total = time.process_time()
+    if server_pid is not None:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{server_pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 class Sides:
     """The two ways of asking, each timed; every call keeps its answer and where its time went."""
 
     def __init__(self, client: httpx.AsyncClient, store: TimedStore, ids: list[str], projects: int,
-                 app_schema: Any) -> None:
+                 app_schema: Any, server_pid: int | None = None) -> None:
+        self.server_pid = server_pid
+        self.cpu: dict[str, list[float]] = {"graphql": [], "graphql_strawberry_executor": [], "cypher": []}
         self.client = client
         self.schema = app_schema
         self.store = store
@@ -167,12 +185,14 @@ class Sides:
     async def graphql(self) -> float:
         """POST over ASGI and decode the JSON reply: what a Python client pays for the answer."""
         store_before = self.store.seconds
+        cpu = cpu_s(self.server_pid)
         start = time.perf_counter()
         response = await self.client.post("/graphql", json=self.payload)
         response.raise_for_status()
         received = time.perf_counter()
         self.graphql_body = response.json()
         total = time.perf_counter() - start
+        self.cpu["graphql"].append(cpu_s(self.server_pid) - cpu)
         in_store = self.store.seconds - store_before
         self.graphql_bytes = len(response.content)
         self.graphql_content["app"] = response.content
@@ -187,11 +207,13 @@ class Sides:
         own = self.schema.execution_context_class
         self.schema.execution_context_class = StrawberryGraphQLCoreExecutionContext
         try:
+            cpu = cpu_s(self.server_pid)
             start = time.perf_counter()
             response = await self.client.post("/graphql", json=self.payload)
             response.raise_for_status()
             response.json()
             total = time.perf_counter() - start
+            self.cpu["graphql_strawberry_executor"].append(cpu_s(self.server_pid) - cpu)
         finally:
             self.schema.execution_context_class = own
         self.graphql_content["strawberry"] = response.content
@@ -199,14 +221,16 @@ class Sides:
         return total
 
     async def cypher(self) -> float:
+        cpu = cpu_s(self.server_pid)
         start = time.perf_counter()
         self.cypher_rows = await self.store.read(STATEMENT, self.params)
         total = time.perf_counter() - start
+        self.cpu["cypher"].append(cpu_s(self.server_pid) - cpu)
         self.seconds["cypher"].append(total)
         return total
 
     def reset(self) -> None:
-        for samples in (*self.seconds.values(), *self.graphql_parts.values()):
+        for samples in (*self.seconds.values(), *self.graphql_parts.values(), *self.cpu.values()):
             samples.clear()
 
 
@@ -230,7 +254,7 @@ async def measure(server: EmbeddedFalkorDB, args: argparse.Namespace) -> dict[st
             assert app.state.store is store, "the app must use the store it is given"
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
-                sides = Sides(client, store, ids, args.projects, schema_for(app.state.settings))
+                sides = Sides(client, store, ids, args.projects, schema_for(app.state.settings), server.pid)
 
                 # One request of each, counted and checked, before anything is timed.
                 calls_before = Counter(store.calls)
@@ -312,6 +336,10 @@ async def measure(server: EmbeddedFalkorDB, args: argparse.Namespace) -> dict[st
                     "PlainFieldsExecutionContext (api/execution.py): the before of that change, same run",
         },
         "ratio_graphql_over_cypher": round(graphql["median_ms"] / cypher["median_ms"], 2),
+        # CPU of this process + the FalkorDB server per request (median): robust to other load on the machine
+        "cpu_median_ms": {side: ms(statistics.median(samples)) for side, samples in sides.cpu.items()},
+        "cpu_ratio_graphql_over_cypher": round(statistics.median(sides.cpu["graphql"])
+                                               / statistics.median(sides.cpu["cypher"]), 2),
         "ratio_strawberry_executor_over_cypher": round(before["median_ms"] / cypher["median_ms"], 2),
         "executor_after_over_before": {
             "of_medians": round(graphql["median_ms"] / before["median_ms"], 3),

@@ -129,3 +129,7 @@ class Settings(BaseSettings):
     # Meta-model (gnn/, maestro_graph/service/retrain.py)
     retrain_days: float | None = Field(None, gt=0, description="Retrain in the server's background when the newest "
         "model is older than this many days (one worker at a time); unset = never (run `maestro train`).")
+    # Serving speed (#12): api/point_reads.py
+    compiled_point_reads: bool = Field(True, description="Answer `project|artifact|person(id) { scalar fields }` "
+        "queries with one store read and no GraphQL executor (same bytes, limits, auth and metrics); false = always "
+        "through Strawberry.")

@@ -40,6 +40,20 @@ def mask(error: GraphQLError) -> GraphQLError:
                         path=error.path, original_error=None, extensions={"code": "INTERNAL"})
 
 
+def release_loaders(context: Any) -> None:
+    """Drop the request's loaded pages once the operation is answered.
+
+    Why: the request's objects form reference cycles (context, loaders, their DataLoader closures,
+    the extension and the execution context), so whatever the loaders hold (every prefetched row:
+    ~28,000 dicts in the nested read of `bench/graphql_overhead.py`) was freed only by a later
+    garbage collection, after being promoted and traversed by the collections in between.
+    Cleared here, the rows go as soon as the answer is built.
+    """
+    loaders = getattr(context, "loaders", None)
+    if loaders is not None:
+        loaders.clear()
+
+
 class RequestPolicy(SchemaExtension):
     """Built per request by the schema (`RequestPolicy.factory(gate, should_mask)`)."""
 
@@ -59,10 +73,14 @@ class RequestPolicy(SchemaExtension):
         clock = OperationClock()
         yield
         context = self.execution_context
+        release_loaders(context.context)
         result = context.result
         if isinstance(result, (GraphQLExecutionResult, StrawberryExecutionResult)) and result.errors:
             result.errors = [mask(e) if self.should_mask(e) else e for e in result.errors]
         clock.record(context)
+        # graphql-core's execution context is a reference cycle that holds this extension (its
+        # middleware): without this, the whole answer stayed reachable from it until a collection
+        self.execution_context = None  # type: ignore[assignment]
 
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context

@@ -25,6 +25,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from maestro_graph.api.ratelimit import RateLimiter, caller_key
 
+PAYLOAD_KEY = "maestro.graphql_payload"  # the request's JSON object, once decoded here
+
 log = logging.getLogger("maestro.api")
 Cost = Callable[[str, str | None, dict[str, Any] | None], float]
 
@@ -91,6 +93,7 @@ class GraphQLGuard:
             if content_type.split(b";")[0].strip().lower() == b"application/json":
                 payload = decode_payload(body)
                 self._charge(scope, payload)
+                scope[PAYLOAD_KEY] = payload  # the GraphQL route's compiled point reads need not decode it again
         except Refusal as refusal:
             await send_error(send, refusal)
             return

@@ -67,9 +67,12 @@ class OperationClock:
         self.start = time.perf_counter()
 
     def record(self, context: ExecutionContext) -> None:
-        label = operation_label(context.operation_name)
         result = context.result
-        errors = (getattr(result, "errors", None) or context.pre_execution_errors or [])
+        self.observe(context.operation_name, getattr(result, "errors", None) or context.pre_execution_errors or [])
+
+    def observe(self, operation_name: str | None, errors: Sequence[Any]) -> None:
+        """Time the operation named `operation_name` and count its `errors` (GraphQL errors) by code."""
+        label = operation_label(operation_name)
         for error in errors:
             code = (error.extensions or {}).get("code") or getattr(getattr(error, "original_error", None), "code", None)
             child(GRAPHQL_ERRORS, label, str(code or "GRAPHQL_VALIDATION_FAILED")).inc()
