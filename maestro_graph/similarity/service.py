@@ -105,21 +105,28 @@ async def components(
 
     Candidates: the `pool` best of each kind of evidence. Lexical and graph scores of every
     project come from one sparse product each (snapshot indexes); the semantic ones from the
-    store: the nearest vectors, and the similarity of the lexical and graph candidates. Those two
-    reads do not depend on each other, so they run at once (the store answers reads in parallel):
-    a call waits for the slower, not for both.
+    store: the nearest vectors, and the similarity of the lexical and graph candidates. The
+    nearest-vector read (the HNSW search: the slowest part at 100k projects) is sent first, and
+    the store searches while this process computes the lexical and graph evidence; the second
+    read runs beside it. A call waits for the slower read, not for the sum.
     """
-    if terms is None:
-        terms = snap.lexical.vectorize(query.text)
-    lexical = snap.lexical.query(terms)
-    lex_rows = _top(lexical, lexical.nonzero()[0], pool)
-    graph, linked = snap.graph_evidence(query)
-    graph_rows = _top(graph, linked, pool)
-    rows = (set(lex_rows) | set(graph_rows)) - {snap.row.get(exclude or "", -1)}
-    semantic, others = await asyncio.gather(
-        semantic_candidates(store, sim, snap, stored_id=stored_id, vector=vector, pool=pool),
-        _semantic_scores(store, snap, stored_id=stored_id, vector=vector, rows=rows),
-    )
+    nearest = asyncio.ensure_future(semantic_candidates(store, sim, snap, stored_id=stored_id, vector=vector, pool=pool))
+    try:
+        await asyncio.sleep(0)  # let the read reach the store before the CPU work below
+        if terms is None:
+            terms = snap.lexical.vectorize(query.text)
+        lexical = snap.lexical.query(terms)
+        lex_rows = _top(lexical, lexical.nonzero()[0], pool)
+        graph, linked = snap.graph_evidence(query)
+        graph_rows = _top(graph, linked, pool)
+        rows = (set(lex_rows) | set(graph_rows)) - {snap.row.get(exclude or "", -1)}
+        others = await _semantic_scores(store, snap, stored_id=stored_id, vector=vector, rows=rows)
+        semantic = await nearest
+    finally:  # this call failed or was cancelled: stop the read, or mark its failure seen
+        if not nearest.done():
+            nearest.cancel()
+        elif not nearest.cancelled():
+            nearest.exception()
     semantic.update(others)
     rows |= semantic.keys()
     return {i: (semantic.get(i, 0.0), float(lexical[i]), float(graph[i])) for i in rows}
