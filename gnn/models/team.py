@@ -37,13 +37,16 @@ covariance) reaches it; the median of that set, ties to the higher estimate. Wha
 wants from it: a size safely inside the best range, so one person more or fewer stays in it.
 On twelve development demo seeds (19 to 67, not the reported ones) this recovered 92 of 108
 class windows against 80 for the argmax and 78 for the middle of the observed sizes (no
-outcomes at all).
+outcomes at all). Its known weakness: a class whose best range lies far from the other classes'
+(nlp and vision on the demo) is pulled toward the pooled peak when its own outcomes are few.
+
 What it is not: an effect of changing a team. Teams are not assigned at random, so the curve is
 associational, as the API says.
 
 Controls whose correlation with team size exceeds `PROXY_CORRELATION` on the training projects
 (on the demo the early `contributors` and `commits_per_week` metrics) are left out: they measure
-the team itself, and holding them fixed would hide the association the curve is about.
+the team itself, and holding them fixed would hide the association the curve is about. A value
+a project does not have yet (a planned project's early metrics) is the training mean.
 """
 
 from __future__ import annotations
@@ -135,13 +138,32 @@ class Layout:
         return p
 
 
+def content_values(snapshot: Snapshot, projects: Sequence[ProjectRecord], names: Sequence[str],
+                   fill: Sequence[float] | None = None) -> np.ndarray:
+    """Columns `names` ("complexity", "metric:<type>", "meta:<key>") of each project, the same
+    values `FeatureSpace` gives them, except that what is not known (a planned project has no
+    early metrics yet) is `fill` (the training mean), or NaN without one: not 0, which would
+    be a value."""
+    out = np.full((len(projects), len(names)), np.nan)
+    for i, p in enumerate(projects):
+        metrics = snapshot.metrics.get(p.id, {})
+        for j, name in enumerate(names):
+            kind, _, key = name.partition(":")
+            value = (p.complexity if kind == "complexity" else metrics.get(key) if kind == "metric"
+                     else p.metadata.get(key))
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                out[i, j] = float(value)
+    if fill is not None:
+        out = np.where(np.isnan(out), np.asarray(fill, dtype=np.float64), out)
+    return out
+
+
 @dataclass
 class TeamResponse:
-    """The fitted curve model; `space` is the feature space of its training projects."""
+    """The fitted curve model: what `curve` and `recommend` need, nothing of the training data."""
 
-    space: FeatureSpace
-    control_columns: list[int]
-    control_names: list[str]
+    content_names: list[str]
+    fill: list[float]
     mean: np.ndarray
     scale: np.ndarray
     layout: Layout
@@ -155,20 +177,22 @@ class TeamResponse:
     @classmethod
     def fit(cls, snapshot: Snapshot, projects: Sequence[ProjectRecord], space: FeatureSpace,
             seed: int = 0) -> TeamResponse | None:
-        """`projects`: the training projects with an outcome (held-out projects never reach here)."""
+        """`projects`: the training projects with an outcome (held-out projects never reach here);
+        `space` (fitted on them) names the metrics and metadata common enough to be inputs."""
         projects = [p for p in projects if p.success is not None and p.team_size >= 1]
         y = np.asarray([float(bool(p.success)) for p in projects])
         if len(projects) < MIN_PROJECTS or len(set(y.tolist())) < 2:
             return None
         used = snapshot.used_by()
-        names = space.names()
-        rows = space.transform(snapshot, projects)
-        candidates = [i for i, n in enumerate(names)
+        candidates = [n for n in space.names()
                       if n == "complexity" or (n.startswith(("metric:", "meta:")) and not n.endswith(":missing"))]
-        sizes = rows[:, names.index("team_size")]
-        columns = [i for i in candidates if not _proxy(rows[:, i], sizes)]
+        values = content_values(snapshot, projects, candidates)
+        fill = [float(np.nanmean(c)) if not np.isnan(c).all() else 0.0 for c in values.T]
+        values = content_values(snapshot, projects, candidates, fill)
+        sizes = np.asarray([float(p.team_size) for p in projects])
+        keep = [j for j in range(len(candidates)) if not _proxy(values[:, j], sizes)]
         effects = neighbours.out_of_fold(projects, used)[:, :ARTIFACT_EFFECTS]
-        raw = np.hstack([rows[:, columns], effects])
+        raw = np.hstack([values[:, keep], effects])
         mean, scale = raw.mean(axis=0), raw.std(axis=0)
         scale[scale == 0] = 1.0
         controls = (raw - mean) / scale
@@ -177,12 +201,15 @@ class TeamResponse:
         x = layout.design([p.problem_class for p in projects], controls, [p.team_size for p in projects])
         chosen, loss = _choose(x, y, layout, seed)
         weights, hessian = penalised_logistic(x, y, layout.penalty(**chosen))
-        return cls(space, columns, [names[i] for i in columns] + list(neighbours.NAMES[:ARTIFACT_EFFECTS]),
-                   mean, scale, layout, weights, np.linalg.inv(hessian), neighbours.NeighbourEncoder.fit(projects, used),
-                   chosen, loss, len(projects))
+        return cls([candidates[j] for j in keep], [fill[j] for j in keep], mean, scale, layout, weights,
+                   np.linalg.inv(hessian), neighbours.NeighbourEncoder.fit(projects, used), chosen, loss, len(projects))
+
+    @property
+    def control_names(self) -> list[str]:
+        return self.content_names + list(neighbours.NAMES[:ARTIFACT_EFFECTS])
 
     def _controls(self, snapshot: Snapshot, projects: Sequence[ProjectRecord]) -> np.ndarray:
-        row = self.space.transform(snapshot, projects)[:, self.control_columns]
+        row = content_values(snapshot, projects, self.content_names, self.fill)
         effects = self.encoder.transform(projects, snapshot.used_by())[:, :ARTIFACT_EFFECTS]
         return (np.hstack([row, effects]) - self.mean) / self.scale
 

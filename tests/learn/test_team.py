@@ -72,9 +72,18 @@ def test_team_size_proxies_are_not_controls() -> None:
     snapshot = _planted()
     snapshot.metrics = {p.id: {"contributors": float(p.team_size), "churn_rate": (hash(p.id) % 100) / 100}
                         for p in snapshot.projects}
-    names = _fit(snapshot).summary()["controls"]
+    model = _fit(snapshot)
+    names = model.summary()["controls"]
     assert "metric:contributors" not in names
     assert "complexity" in names and "metric:churn_rate" in names
+
+    # A planned project has no early metrics yet: it gets the curve of an average churn, not of 0.
+    average = float(np.mean([m["churn_rate"] for m in snapshot.metrics.values()]))
+    planned = ProjectRecord(id="(new)", name="", description="", tags=[], problem_class="nlp", complexity=5.5,
+                            status="planned", started_at=None, team_size=0, metadata={})
+    curves = [model.curve(Snapshot([planned], [], [], {}, [], metrics), planned, [3, 8])
+              for metrics in ({}, {"(new)": {"churn_rate": average}}, {"(new)": {"churn_rate": 0.0}})]
+    assert np.allclose(curves[0], curves[1]) and not np.allclose(curves[0], curves[2])
 
 
 def test_too_few_outcomes_give_no_team_model() -> None:
