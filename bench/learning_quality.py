@@ -50,6 +50,39 @@ def _golden_ranks(served: Any, impacts: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _sweet_spots(served: Any) -> dict[str, Any]:
+    """Per class, the recommended team size (the served rule over the team model's curve) and, in
+    the same run, three references: the argmax of the same curve, the argmax of the success
+    model's curve (the wave-4 rule) and the middle of the class's observed sizes (no outcome at
+    all). Recovered: inside the planted range."""
+    import copy
+
+    from gnn.data.snapshot import ProjectRecord
+
+    without_team = copy.copy(served)
+    without_team.team_model = None
+    rules: dict[str, dict[str, Any]] = {}
+    for cls, (low, high) in TEAM_SWEET_SPOT.items():
+        project = ProjectRecord(id="(bench)", name="", description="", tags=[cls], problem_class=cls,
+                                complexity=5.5, status="planned", started_at=None, team_size=4, metadata={})
+        curve = served.team_curve(project, [], {})
+        trusted = [pt for pt in curve if not pt["extrapolated"]] or curve
+        old = [pt for pt in without_team.team_curve(project, [], {}) if pt["teamSize"] in {t["teamSize"] for t in trusted}]
+        picks = {"served": served.recommended_team_size(cls, curve),
+                 "team_curve_argmax": max(trusted, key=lambda pt: pt["successProbability"])["teamSize"],
+                 "success_model_argmax": max(old, key=lambda pt: pt["successProbability"])["teamSize"],
+                 "middle_of_observed_sizes": trusted[len(trusted) // 2]["teamSize"]}
+        for rule, size in picks.items():
+            rules.setdefault(rule, {})[cls] = {"recommended": size, "inside": low <= size <= high}
+        rules["served"][cls]["planted"] = [low, high]
+        rules["served"][cls]["curve"] = [round(pt["successProbability"], 3) for pt in curve]
+        rules["served"][cls]["trusted"] = [pt["teamSize"] for pt in trusted]
+    return {"recovered": sum(v["inside"] for v in rules["served"].values()), "classes": len(TEAM_SWEET_SPOT),
+            "references_recovered": {r: sum(v["inside"] for v in by.values()) for r, by in rules.items() if r != "served"},
+            "byClass": rules["served"], "references": {r: {c: v["recommended"] for c, v in by.items()}
+                                                       for r, by in rules.items() if r != "served"}}
+
+
 def _in_target(by_class: dict[str, dict[str, Any]]) -> str:
     inside = sum(1 for v in by_class.values() if 0.75 <= v["coverage"] <= 0.85)
     return f"{inside} of {len(by_class)} (test n per class {min(v['n'] for v in by_class.values())}-" \
@@ -82,16 +115,7 @@ async def measure(server: harness.EmbeddedFalkorDB, seed: int, projects: int) ->
     chosen = tasks["recommendation"]["chosen"]
     succ = tasks.get("success", {}).get("test", {})
     succ_chosen = tasks.get("success", {}).get("chosen")
-    sweet = {}
-    from gnn.data.snapshot import ProjectRecord
-
-    for cls, (low, high) in TEAM_SWEET_SPOT.items():
-        project = ProjectRecord(id="(bench)", name="", description="", tags=[cls], problem_class=cls,
-                                complexity=5.5, status="planned", started_at=None, team_size=4, metadata={})
-        curve = served.team_curve(project, [], {})
-        trusted = [pt for pt in curve if not pt["extrapolated"]] or curve
-        best = max(trusted, key=lambda pt: pt["successProbability"])["teamSize"]
-        sweet[cls] = {"planted": [low, high], "recommended": best, "inside": low <= best <= high}
+    sweet = _sweet_spots(served)
     coverage = {t: {"chosen": tasks[t]["chosen"], "reason": tasks[t]["reason"], "overall": tasks[t]["test"][tasks[t]["chosen"]]["coverage"],
                     "byClass": tasks[t]["test"][tasks[t]["chosen"]]["coverageByClass"],
                     "target_per_class": [0.75, 0.85],
@@ -110,8 +134,10 @@ async def measure(server: harness.EmbeddedFalkorDB, seed: int, projects: int) ->
         "golden_artifacts": _golden_ranks(served, impacts),
         "cursed_version": {"artifact": cursed, "impact": c.score, "interval": [c.low, c.high], "n": c.n,
                            "raw": c.raw, "negative_and_excludes_zero": c.high < 0},
-        "team_size_sweet_spot": {"recovered": sum(v["inside"] for v in sweet.values()), "classes": len(sweet),
-                                 "byClass": sweet},
+        "team_size_sweet_spot": sweet,
+        "team_model": {**{k: tasks.get("teamSize", {}).get(k) for k in ("chosen", "reason", "model")},
+                       **{part: {k: v for k, v in (tasks.get("teamSize", {}).get(part, {}).get("team_response") or {}).items()
+                                 if k in ("n", "auc", "logLoss", "brier")} for part in ("valid", "test")}},
         "recommendation": {"chosen": chosen, "ndcg@10": rec[chosen]["ndcg@10"], "ndcg@10Ci": rec[chosen]["ndcg@10Ci"],
                            "best_baseline": best_baseline, "best_baseline_ndcg@10": baselines[best_baseline],
                            "ratio_vs_best_baseline": rec[chosen]["ndcg@10"] / baselines[best_baseline],

@@ -19,6 +19,7 @@ from gnn.models import recommend
 from gnn.models.metrics import wilson
 from gnn.models.neighbours import NAMES as NEIGHBOUR_NAMES
 from gnn.models.neighbours import NeighbourEncoder
+from gnn.models.team import TeamResponse
 
 TEAM_SIZES = range(1, 13)
 MIN_SIMILAR = 3  # fewer training projects of the class at a team size: the point extrapolates
@@ -46,6 +47,9 @@ class ServedModel:
     project_ids: list[str] = field(default_factory=list)  # catalogue rows
     # Set when the served success model is graph-aware: rows then end with its neighbour inputs.
     success_graph: NeighbourEncoder | None = None
+    # The team-size response model (`gnn/models/team.py`); None: too few outcomes, or a model
+    # pickled before it existed (the curve then comes from the success model, argmax rule).
+    team_model: TeamResponse | None = None
 
     # -- inputs -------------------------------------------------------------------------------
     def _snapshot(self, project: ProjectRecord, used: list[str], metrics: dict[str, float]) -> Snapshot:
@@ -165,12 +169,33 @@ class ServedModel:
                 for delta, name, value in effects[:top]]
 
     def team_curve(self, project: ProjectRecord, used: list[str], metrics: dict[str, float]) -> list[dict[str, Any]]:
+        """Predicted success at each team size, the project's other content fixed; from the team
+        model when there is one (its own 80% Laplace interval per point)."""
+        sizes = list(TEAM_SIZES)
+        team = getattr(self, "team_model", None)
+        if team is not None:
+            values = team.curve(self._snapshot(project, used, metrics), project, sizes)
+        else:
+            values = []
+            own = project.team_size
+            for size in sizes:
+                project.team_size = size
+                p = float(self.success(self.row(project, used, metrics))[0])
+                values.append((p, *self.success_interval(p)))
+            project.team_size = own
         points = []
-        for size in TEAM_SIZES:
-            project.team_size = size
-            p = float(self.success(self.row(project, used, metrics))[0])
-            low, high = self.success_interval(p)
+        for size, (p, low, high) in zip(sizes, values):
             seen = self.team_counts.get(project.problem_class, {}).get(size, 0)
             points.append({"teamSize": size, "successProbability": p, "low": low, "high": high,
                            "similarProjects": seen, "extrapolated": seen < MIN_SIMILAR})
         return points
+
+    def recommended_team_size(self, problem_class: str, curve: list[dict[str, Any]]) -> int:
+        """Among the curve's non-extrapolated sizes (all of them when none is): the team model's
+        choice (the middle of the sizes not distinguishable from the best, `TeamResponse.recommend`),
+        else the argmax."""
+        trusted = [pt for pt in curve if not pt["extrapolated"]] or curve
+        team = getattr(self, "team_model", None)
+        if team is not None:
+            return team.recommend(problem_class, [pt["teamSize"] for pt in trusted])
+        return int(max(trusted, key=lambda pt: pt["successProbability"])["teamSize"])

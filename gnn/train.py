@@ -18,7 +18,7 @@ import numpy as np
 from gnn.data.features import FeatureSpace
 from gnn.data.snapshot import ArtifactRecord, ProjectRecord, Snapshot
 from gnn.data.split import Split, time_split
-from gnn.models import intervals, neighbours, recommend, success
+from gnn.models import intervals, neighbours, recommend, success, team
 from gnn.predict import ServedModel
 
 Progress = Callable[[str], None]
@@ -109,6 +109,8 @@ def _train(snapshot: Snapshot, progress: Progress) -> Trained:
     rec = _train_recommendation(snapshot, space, split, report)
     progress("success")
     success_model, bins, curve, graph_encoder = _train_success(snapshot, space, serving_space, split, report)
+    progress("team size")
+    team_model = fit_team(snapshot, space, split, report)
     progress("duration and cost")
     interval_models = {t: m for t in ("durationDays", "costUsd")
                        if (m := _train_interval(snapshot, space, serving_space, split, report, t)) is not None}
@@ -126,7 +128,7 @@ def _train(snapshot: Snapshot, progress: Progress) -> Trained:
         features=serving_space, artifacts=snapshot.artifacts, catalogue=cat if rec else None, reranker=reranker,
         recommend_method=method, success_model=success_model, success_bins=bins,
         interval_models=interval_models, feature_means=x_all.mean(axis=0).tolist(), team_counts=team_counts,
-        project_ids=all_ids, success_graph=graph_encoder,
+        project_ids=all_ids, success_graph=graph_encoder, team_model=team_model,
     )
     return Trained(served, report, curve)
 
@@ -195,6 +197,29 @@ def graph_inputs(snapshot: Snapshot, space: FeatureSpace, split: Split) -> succe
     return success.GraphInputs(np.hstack([rows[0], neighbours.out_of_fold(parts[0], used)]),
                                np.hstack([rows[1], encoder.transform(parts[1], used)]),
                                np.hstack([rows[2], encoder.transform(parts[2], used)]), space.names())
+
+
+def fit_team(snapshot: Snapshot, space: FeatureSpace, split: Split, report: dict[str, Any]) -> team.TeamResponse | None:
+    """The team-size response model (`gnn/models/team.py`), fitted on the labelled TRAINING
+    projects only and served as fitted: its penalties are chosen by cross-validation inside them,
+    and validation and test projects score it (log-loss beside the success candidates')."""
+    train = _labelled([snapshot.project(i) for i in split.train], "success")
+    model = team.TeamResponse.fit(snapshot, train, space)
+    if model is None:
+        report["tasks"]["teamSize"] = {"chosen": None, "reason": f"needs {team.MIN_PROJECTS} training outcomes with "
+                                                                 "both results"}
+        return None
+    held: dict[str, dict[str, Any]] = {"valid": {}, "test": {}}
+    for name, ids in (("valid", split.valid), ("test", split.test)):
+        part = [p for p in _labelled([snapshot.project(i) for i in ids], "success") if p.team_size >= 1]
+        if len({p.success for p in part}) == 2:
+            y = np.asarray([float(p.success) for p in part])
+            held[name]["team_response"] = success.score(y, model.predict_proba(snapshot, part), ci=False)
+    report["tasks"]["teamSize"] = {
+        "chosen": "team_response", "model": model.summary(), **held,
+        "reason": "the recommendations curve: class x team-size terms shrunk to a pooled curve, penalties by "
+                  f"5-fold CV log-loss on {model.n} training outcomes ({model.chosen}); associational"}
+    return model
 
 
 def _evaluate_gnn(snapshot: Snapshot, space: FeatureSpace, split: Split, task: dict[str, Any],

@@ -57,7 +57,7 @@ def to_hetero(snapshot: Snapshot, space: FeatureSpace, split: Split, *, hide_usa
                                        if p in held and a in a_index]
     data["project", "uses", "artifact"].edge_index = _edges(torch, uses)  # out of projects: training only
     data["artifact", "used_by", "project"].edge_index = _edges(torch, [(a, p) for p, a in uses + held_uses])
-    tagged = [(p_index[p.id], t_index[t]) for p in projects for t in set(p.tags)]
+    tagged = [(p_index[p.id], t_index[t]) for p in projects for t in sorted(set(p.tags))]
     data["project", "tagged", "tag"].edge_index = _edges(torch, [e for e in tagged if from_training(projects[e[0]].id)])
     data["tag", "tags", "project"].edge_index = _edges(torch, [(t, p) for p, t in tagged])
     classed = [(p_index[p.id], c_index.get(p.problem_class, c_index["other"])) for p in projects]

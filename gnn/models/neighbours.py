@@ -78,7 +78,7 @@ class NeighbourEncoder:
             s, n = self.by_class.get(p.problem_class, (0.0, 0.0))
             rate = (s + m * base) / (n + m)
             by_class, overall = [], []
-            for a in set(used.get(p.id, [])):
+            for a in sorted(set(used.get(p.id, []))):  # fixed order: sums independent of string hashing
                 s, n = self.by_class_artifact.get((p.problem_class, a), (0.0, 0.0))
                 by_class.append(_logit((s + m * rate) / (n + m)) - _logit(rate) if n else 0.0)
                 s, n = self.by_artifact.get(a, (0.0, 0.0))

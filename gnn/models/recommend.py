@@ -86,7 +86,7 @@ class Catalogue:
         pop = self.pop - own
         cls = self.class_pop.get(problem_class, np.zeros_like(self.pop)) - own
         tag = np.zeros(len(self.artifact_ids))
-        for t in set(tags):
+        for t in sorted(set(tags)):  # a fixed order: float sums must not depend on string hashing
             if t in self.tag_counts:
                 n = self.tag_n[t] - (1 if self_row is not None else 0)
                 if n > 0:

@@ -65,7 +65,8 @@ def _info(root: Path) -> dict[str, Any]:
 
 
 HEADLINE = {"recommendation": ("ndcg@10", "recall@10"), "success": ("auc", "brier", "logLoss", "ece"),
-            "durationDays": ("coverage", "widthRatio", "pinball"), "costUsd": ("coverage", "widthRatio", "pinball")}
+            "durationDays": ("coverage", "widthRatio", "pinball"), "costUsd": ("coverage", "widthRatio", "pinball"),
+            "teamSize": ("auc", "logLoss", "brier")}
 
 
 def _print(info: dict[str, Any], *, as_json: bool) -> None:

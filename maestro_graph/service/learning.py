@@ -168,7 +168,8 @@ class PlanAdvice:
 
 
 ASSOCIATIONAL = ("associational: predicted success of past projects like this one at each team size, "
-                 "not the effect of changing a team; points flagged extrapolated had fewer than 3 similar projects")
+                 "not the effect of changing a team; points flagged extrapolated had fewer than 3 similar projects; "
+                 "the recommended size is the middle of the sizes the evidence cannot tell apart from the best")
 
 
 async def plan_advice(
@@ -193,8 +194,7 @@ async def plan_advice(
     if not served.has_outcome_model():
         return PlanAdvice(None, [], artifacts, None, "no outcome model: too few recorded outcomes")
     curve = served.team_curve(project, [], {})
-    trusted = [pt for pt in curve if not pt["extrapolated"]] or curve
-    best = max(trusted, key=lambda pt: pt["successProbability"])["teamSize"]
+    best = served.recommended_team_size(problem_class, curve)
     project.team_size = team_size or best
     x = served.row(project, [], {})
     p = float(served.success(x)[0])

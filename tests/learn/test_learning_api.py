@@ -167,8 +167,7 @@ async def test_advice_for_a_planned_project_gives_a_team_curve_artifacts_and_an_
     curve = advice["teamSizeCurve"]
     assert [pt["teamSize"] for pt in curve] == list(range(1, 13))
     assert all(pt["interval"]["low"] <= pt["successProbability"] <= pt["interval"]["high"] for pt in curve)
-    best = max((pt for pt in curve if not pt["extrapolated"]), key=lambda pt: pt["successProbability"])
-    assert advice["recommendedTeamSize"] == best["teamSize"]
-    assert "associational" in advice["note"]
+    assert advice["recommendedTeamSize"] in [pt["teamSize"] for pt in curve if not pt["extrapolated"]]
+    assert "associational" in advice["note"] and "cannot tell apart from the best" in advice["note"]
     assert advice["artifacts"]["edges"] and advice["predictedOutcome"]["durationDays"]["p50"] > 0
     assert bad["errors"][0]["extensions"]["code"] == "INVALID_INPUT"

@@ -52,7 +52,8 @@ def test_train_writes_a_versioned_model_directory(small_org: SmallOrg) -> None:
     assert path.parent == registry.models_root(small_org.data_dir)
     info = _report(small_org)
     assert info["version"] == path.name and info["trainedAt"] and len(info["dataFingerprint"]) == 16
-    assert set(info["chosen"]) == {"recommendation", "success", "durationDays", "costUsd"}
+    assert set(info["chosen"]) == {"recommendation", "success", "teamSize", "durationDays", "costUsd"}
+    assert info["chosen"]["teamSize"] == "team_response"
     for png in ("calibration.png", "coverage.png", "learning_curve.png"):
         assert (path / png).read_bytes()[:4] == b"\x89PNG"
     loaded = registry.Registry(registry.models_root(small_org.data_dir)).current()
