@@ -12,12 +12,12 @@ from typing import Any
 
 import httpx
 import pytest
-from graphql.execution import Executor
 
 from maestro_graph.api.graphql import schema_for
 from maestro_graph.api.point_reads import compile_point_read
 from maestro_graph.store.port import GraphStore
 from tests.api.conftest import Api, load, serve
+from tests.api.test_execution import FieldCount
 from tests.api.test_prefetch import RICH
 
 PEOPLE = [{"kind": "person", "id": "u:ada", "name": "Ada", "role": "lead", "skills": ["ml", "graphs"]},
@@ -69,20 +69,6 @@ async def api(store: GraphStore) -> AsyncIterator[Api]:
     await load(store, [RICH, BARE, {"kind": "project", "id": 'p:été "q"', "name": "quoted"}, *PEOPLE, *ARTIFACTS])
     async with serve(store) as served:
         yield served
-
-
-class FieldCount:
-    """graphql-core's per-field executions: none when the compiled path answered."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.calls = 0
-        normal = Executor.execute_field
-
-        def counted(executor: Any, *args: Any) -> Any:
-            self.calls += 1
-            return normal(executor, *args)
-
-        monkeypatch.setattr(Executor, "execute_field", counted)
 
 
 async def answer(api: Api, client: httpx.AsyncClient, query: str, variables: dict[str, Any], *,
