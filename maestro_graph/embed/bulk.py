@@ -53,10 +53,16 @@ async def load_vectors(
             result = await store.write(WRITE[label], {"rows": chunk})
             written += int(result[0]["updated"]) if result else 0
     finally:
-        await store.write(CREATE[label])
-        await wait_for_index(store, label, timeout_s=timeout_s)
-        await store.checkpoint()
+        await _build_index(store, label, timeout_s)
     return written
+
+
+async def _build_index(store: GraphStore, label: str, timeout_s: float) -> None:
+    """Create `label`'s vector index over what is stored, wait until it is built, compact the
+    append-only file (writes that follow index DDL replay slowly)."""
+    await store.write(CREATE[label])
+    await wait_for_index(store, label, timeout_s=timeout_s)
+    await store.checkpoint()
 
 
 async def _drop_index(store: GraphStore, label: str) -> None:
@@ -105,6 +111,4 @@ async def stale_indexes(store: GraphStore) -> dict[str, dict[str, tuple[int, int
 async def rebuild_index(store: GraphStore, label: str, *, timeout_s: float = 3600.0) -> None:
     """Drop `label`'s vector index and build it again over the stored vectors with today's options."""
     await _drop_index(store, label)
-    await store.write(CREATE[label])
-    await wait_for_index(store, label, timeout_s=timeout_s)
-    await store.checkpoint()
+    await _build_index(store, label, timeout_s)
