@@ -124,6 +124,12 @@ class Settings(BaseSettings):
     similarity_sync_rebuild_max: int = Field(1000, ge=0, description="Up to this many projects, a write makes the next "
         "similarProjects rebuild the similarity snapshot before answering; above, the previous snapshot answers while "
         "one rebuild runs in the background (seconds at 100k projects).")
+    embedding_query_runtime: Literal["onnx", "torch"] = Field("onnx", description="Runtime of latency-bound encodes "
+        "(unsaved specs, search phrases): 'onnx' runs the model's transformer exported once to ONNX through "
+        "onnxruntime (~3x faster for one text here; used only after it reproduced torch's vectors, else torch); "
+        "'torch' always uses sentence-transformers. Bulk embedding always uses torch.")
+    model_cache_dir: Path = Field(Path.home() / ".cache" / "maestro-graph", description="Where the ONNX export of "
+        "the embedding model is kept (one file per weights digest, ~90 MB); a temporary directory if not writable.")
     embedding_warmup: bool = Field(True, description="At start, when the graph holds vectors, load the query encoder in "
         "the background so the first semantic query does not pay for it (never at start without the [ml] extra).")
     # Meta-model (gnn/, maestro_graph/service/retrain.py)

@@ -19,6 +19,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from maestro_graph.config import Settings
 from maestro_graph.embed.encoder import Encoder, EncoderUnavailable
@@ -48,14 +49,15 @@ def make_encoder(settings: Settings) -> Encoder | None:
     """The process's encoder for these settings (None without sentence-transformers)."""
     if importlib.util.find_spec("sentence_transformers") is None:
         return None
-    return _shared_encoder(settings.embedding_model, settings.embedding_batch_size)
+    return _shared_encoder(settings.embedding_model, settings.embedding_batch_size,
+                           settings.embedding_query_runtime, settings.model_cache_dir)
 
 
 @functools.lru_cache(maxsize=4)
-def _shared_encoder(model: str, batch_size: int) -> Encoder:
+def _shared_encoder(model: str, batch_size: int, query_runtime: str, cache_dir: Path) -> Encoder:
     """One model per process: it weighs ~90 MB and takes seconds to load, and every app, worker
     and command in the process can share it (encoding is thread-safe)."""
-    return Encoder(model, batch_size=batch_size)
+    return Encoder(model, batch_size=batch_size, query_runtime=query_runtime, cache_dir=cache_dir)
 
 
 def make_background_encoder(settings: Settings) -> Encoder | None:
@@ -84,7 +86,8 @@ async def _has_vectors(store: GraphStore) -> bool:
 
 
 async def _warm(encoder: Encoder) -> None:
-    """Load the model and run it once (the first call also sets up torch's kernels).
+    """Load the model, run it once (the first call also sets up torch's kernels) and build the
+    ONNX query runtime (an export the first time on a machine, seconds; embed/onnx.py).
 
     Then freeze the heap again: torch and transformers add a few hundred thousand long-lived
     objects, and full collections walking them took point reads under wrk from ~1,660 to ~1,050
@@ -93,6 +96,7 @@ async def _warm(encoder: Encoder) -> None:
     """
     try:
         await asyncio.to_thread(encoder.encode, ["warm up"])
+        await asyncio.to_thread(encoder.prepare_query_runtime)
     except EncoderUnavailable as exc:
         log.warning("query encoder unavailable: %s", exc)
         return

@@ -40,7 +40,7 @@ class Similarity:
         if self.encoder is None:
             return None
         try:
-            return Vector((await asyncio.to_thread(self.encoder.encode, [text]))[0])
+            return Vector((await asyncio.to_thread(self.encoder.encode_query, [text]))[0])
         except EncoderUnavailable:
             return None
 

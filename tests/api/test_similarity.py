@@ -268,6 +268,7 @@ async def test_the_query_encoder_warms_up_at_start_when_the_graph_holds_vectors(
         frozen_at_start = gc.get_freeze_count()
         await runtime.warmup
         assert runtime.similarity.encoder.loaded
+        assert runtime.similarity.encoder.query_backend == "onnx"  # the spec/search runtime is ready too
         # what loading the model left behind is frozen too: full collections skip torch's objects
         assert gc.get_freeze_count() > frozen_at_start
         first = await gql(started.client, SEARCH, q="fraud detection")  # the first semantic query after start

@@ -1,0 +1,160 @@
+"""The query runtime: the same model's transformer exported to ONNX and run by onnxruntime.
+
+Why: a query (an unsaved spec, a search phrase) is one short text, and its latency is what a
+person waits for. torch spends ~25 ms on a 40-token forward of all-MiniLM-L6-v2 here, mostly
+dispatch overhead: the forward is 0.8 GFLOP, 8 ms at this machine's ~100 GFLOPS, and onnxruntime
+runs the same graph in 8-9 ms (bench/embedding_speed.py). Batches stay on torch, which is
+GEMM-bound there and as fast.
+
+The vectors must be the ones torch writes, or a query would be compared with stored vectors from
+another function: so an export is used only after it reproduced `model.encode` on probe texts
+(largest difference between unit vectors ≤ `TOLERANCE`); otherwise, or when onnx/onnxruntime are
+missing or the pipeline is not transformer → mean/CLS pooling → normalise, `build` returns None
+and torch answers. The export takes seconds, so it is cached on disk under a digest of the
+weights and the versions that produced it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import logging
+import os
+import tempfile
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+log = logging.getLogger("maestro.embed")
+
+TOLERANCE = 1e-4
+PROBES = ("fraud detection on card payments", "a", "Forecast weekly demand per store with gradient boosting; "
+          "features from sales, promotions and holidays; evaluation by MAPE on the last quarter.")
+INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+OPSET = 17
+
+
+class OnnxQueryEncoder:
+    """Encodes a few texts like the SentenceTransformer it came from, through onnxruntime."""
+
+    def __init__(self, session: Any, tokenizer: Any, max_length: int, pooling: str) -> None:
+        self._session = session
+        self._tokenizer = tokenizer
+        self._max_length = max_length
+        self._pooling = pooling
+        self._inputs = [i.name for i in session.get_inputs()]
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        batch = self._tokenizer(list(texts), padding=True, truncation=True, max_length=self._max_length,
+                                return_tensors="np")
+        feeds = {name: np.asarray(batch[name], dtype=np.int64) for name in self._inputs}
+        tokens = self._session.run(None, feeds)[0]
+        if self._pooling == "cls":
+            pooled = tokens[:, 0]
+        else:
+            mask = feeds["attention_mask"][..., None].astype(np.float32)
+            pooled = (tokens * mask).sum(axis=1) / np.maximum(mask.sum(axis=1), 1e-9)
+        return (pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)).astype(np.float32)
+
+
+def available() -> bool:
+    return all(importlib.util.find_spec(name) is not None for name in ("onnx", "onnxruntime"))
+
+
+def build(model: Any, cache_dir: Path | None, *, threads: int) -> OnnxQueryEncoder | None:
+    """An ONNX runtime equivalent to `model` (a loaded SentenceTransformer), or None."""
+    pooling = _pooling(model)
+    if pooling is None or not available():
+        return None
+    try:
+        path = _exported(model, cache_dir)
+        try:
+            session = _session(path, threads)
+        except Exception:  # noqa: BLE001 - a cached file cut short or damaged: export it again, once
+            path.unlink(missing_ok=True)
+            session = _session(_exported(model, cache_dir), threads)
+        encoder = OnnxQueryEncoder(session, model.tokenizer, model.max_seq_length, pooling)
+        reference = model.encode(list(PROBES), normalize_embeddings=True, convert_to_numpy=True,
+                                 show_progress_bar=False)
+        gap = float(np.abs(encoder.encode(PROBES) - reference).max())
+    except Exception as exc:  # noqa: BLE001 - any failure leaves the queries on torch, which works
+        log.warning("ONNX query runtime unavailable, queries use torch: %s", exc)
+        return None
+    if gap > TOLERANCE:
+        log.warning("ONNX export differs from torch by %.2g on probe texts; queries use torch", gap)
+        return None
+    return encoder
+
+
+def _pooling(model: Any) -> str | None:
+    """'mean' or 'cls' for a transformer → pooling [→ normalise] pipeline; None for anything else."""
+    modules = list(model)
+    names = [type(m).__name__ for m in modules]
+    if names not in (["Transformer", "Pooling"], ["Transformer", "Pooling", "Normalize"]):
+        return None
+    mode = getattr(modules[1], "pooling_mode", None)
+    return mode if mode in ("mean", "cls") else None
+
+
+def _exported(model: Any, cache_dir: Path | None) -> Path:
+    """The cached export for these weights, made once (atomically: concurrent workers may race)."""
+    import torch
+
+    transformer = model[0].auto_model
+    digest = hashlib.sha256(f"{torch.__version__}|{OPSET}|{type(transformer).__name__}".encode())
+    for name, tensor in sorted(transformer.state_dict().items()):
+        digest.update(name.encode())
+        digest.update(tensor.detach().contiguous().cpu().numpy().tobytes())
+    directory = cache_dir if cache_dir is not None and _writable(cache_dir) else Path(tempfile.gettempdir())
+    path = directory / f"transformer-{digest.hexdigest()[:24]}.onnx"
+    if path.exists():
+        return path
+    sample = model.tokenizer(["probe text"], return_tensors="pt")
+    names = [n for n in INPUTS if n in sample]
+    wrapped = _token_module(transformer, names).eval()
+    handle, partial = tempfile.mkstemp(dir=directory, suffix=".onnx.partial")
+    os.close(handle)
+    axes = {n: {0: "batch", 1: "tokens"} for n in [*names, "tokens"]}
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the tracer's notes on Python control flow it froze
+        torch.onnx.export(wrapped, tuple(sample[n] for n in names), partial, input_names=names,
+                          output_names=["tokens"], dynamic_axes=axes, opset_version=OPSET, dynamo=False)
+    os.replace(partial, path)
+    return path
+
+
+def _writable(directory: Path) -> bool:
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(directory, os.W_OK)
+
+
+def _session(path: Path, threads: int) -> Any:
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    # No spinning after a run: the event loop and the store share these cores with it.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
+def _token_module(transformer: Any, names: list[str]) -> Any:
+    """The transformer as a positional module returning token embeddings (what the export traces)."""
+    import torch
+
+    class Tokens(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.transformer = transformer
+
+        def forward(self, *tensors: Any) -> Any:
+            return self.transformer(**dict(zip(names, tensors, strict=True))).last_hidden_state
+
+    return Tokens()
