@@ -32,6 +32,7 @@ their answers).
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import random
 import statistics
@@ -168,12 +169,17 @@ async def measure(server: Any, projects: int, queries: int, writes: int, cluster
             out["stored_project"] = summary([await timed(client, SIMILAR, {"id": ids[i]}) for i in sample])
             out["stored_project"]["cpu"] = summary(CPU_MS)
             await timed(client, SIMILAR, {"spec": {"description": "warm the query encoder"}})
+            if sim.encoder is not None:  # the runtime specs are served with (embed/onnx.py), ready
+                await asyncio.to_thread(sim.encoder.prepare_query_runtime)
+                out["query_encoder"] = sim.encoder.query_backend
             CPU_MS.clear()
             out["unsaved_spec"] = summary([await timed(client, SIMILAR, {"spec": {
                 "description": specs[i]["description"], "tags": specs[i]["tags"]}}) for i in sample])
             out["unsaved_spec"]["cpu"] = summary(CPU_MS)
             if profile:  # before the writes: their rebuilds would be in it
-                out["profile"] = await profiled(client, store, [ids[i] for i in sample[:50]])
+                out["profile"] = await profiled(client, store, [{"id": ids[i]} for i in sample[:50]])
+                out["profile_spec"] = await profiled(client, store, [{"spec": {
+                    "description": specs[i]["description"], "tags": specs[i]["tags"]}} for i in sample[:50]])
             after = []
             for w in range(writes):
                 await timed(client, UPDATE, {"id": ids[w], "d": f"{specs[w]['description']} (revised {w})"})
@@ -230,9 +236,10 @@ class TimedStore:
             self.ms[name] = self.ms.get(name, 0.0) + (time.perf_counter() - t) * 1000
 
 
-async def profiled(client: httpx.AsyncClient, store: Any, ids: list[str]) -> dict[str, Any]:
-    """Where a stored-project call spends its time: store statements (wall, summed by name, per
-    call) and this process's Python (cProfile over CPU time, top functions by own time), over `ids`."""
+async def profiled(client: httpx.AsyncClient, store: Any, calls: list[dict[str, Any]]) -> dict[str, Any]:
+    """Where a call spends its time: store statements (wall, summed by name, per call) and this
+    process's event-loop thread (cProfile over CPU time, top functions by own time; a spec's
+    encoding runs in another thread and is not in it), over `calls` (the query's variables)."""
     import cProfile
     import pstats
 
@@ -243,17 +250,18 @@ async def profiled(client: httpx.AsyncClient, store: Any, ids: list[str]) -> dic
     try:
         t = time.perf_counter()
         profile.enable()
-        for i in ids:
-            await timed(client, SIMILAR, {"id": i})
+        for variables in calls:
+            await timed(client, SIMILAR, variables)
         profile.disable()
         wall = (time.perf_counter() - t) * 1000
     finally:
         app.state.store = store
     stats = pstats.Stats(profile)
     top = sorted(stats.stats.items(), key=lambda kv: -kv[1][2])[:15]  # type: ignore[attr-defined]
-    return {"calls": len(ids), "wall_ms_per_call": round(wall / len(ids), 2),
-            "store_ms_per_call": {k: round(v / len(ids), 2) for k, v in sorted(timed_store.ms.items())},
-            "python_own_ms_per_call": {f"{f[0].rsplit('/', 1)[-1]}:{f[2]}": round(v[2] * 1000 / len(ids), 2)
+    n = len(calls)
+    return {"calls": n, "wall_ms_per_call": round(wall / n, 2),
+            "store_ms_per_call": {k: round(v / n, 2) for k, v in sorted(timed_store.ms.items())},
+            "python_own_ms_per_call": {f"{f[0].rsplit('/', 1)[-1]}:{f[2]}": round(v[2] * 1000 / n, 2)
                                        for f, v in top}}
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +25,7 @@ from maestro_graph.store.port import GraphStore
 from maestro_graph.store.values import Vector
 
 MAX_K = 100
+RECENT_TEXTS = 256
 LEARN_QUERIES = 60
 
 
@@ -34,15 +36,25 @@ class Similarity:
     encoder: Encoder | None
     cache: SnapshotCache = field(default_factory=SnapshotCache)
     exact_max_nodes: int = 20_000
+    recent: OrderedDict[str, Vector] = field(default_factory=OrderedDict)  # text -> vector, newest last
 
     async def encode(self, text: str) -> list[float] | None:
-        """The text's vector, or None when no model is available (semantic evidence then drops out)."""
+        """The text's vector, or None when no model is available (semantic evidence then drops out).
+
+        The last `RECENT_TEXTS` texts' vectors are kept: a person re-runs the same spec or search
+        (paging, a form re-submitted, GraphiQL), and the encoder is most of such a call's time."""
         if self.encoder is None:
             return None
-        try:
-            return Vector((await asyncio.to_thread(self.encoder.encode_query, [text]))[0])
-        except EncoderUnavailable:
-            return None
+        vector = self.recent.pop(text, None)
+        if vector is None:
+            try:
+                vector = Vector((await asyncio.to_thread(self.encoder.encode_query, [text]))[0])
+            except EncoderUnavailable:
+                return None
+        self.recent[text] = vector
+        while len(self.recent) > RECENT_TEXTS:
+            self.recent.popitem(last=False)
+        return vector
 
 
 @dataclass

@@ -291,3 +291,19 @@ async def test_the_snapshot_reads_projects_page_by_page_in_id_order(graph: Api) 
     assert {a["id"] for a in fraud["artifacts"]} == {"a:txn", "a:guard", "a:gbm"} and set(fraud["people"]) == {"u:ada", "u:bo"}
     for page in (1, 2, 5, 6):
         assert await read_projects(graph.store, page=page) == whole
+
+
+async def test_a_repeated_spec_text_is_not_encoded_again_and_the_memory_is_bounded(
+        encoder: Encoder, monkeypatch: pytest.MonkeyPatch) -> None:
+    from maestro_graph.similarity import service
+
+    monkeypatch.setattr(service, "RECENT_TEXTS", 3)
+    sim = service.Similarity(encoder)
+    first = await sim.encode("fraud detection on card payments")
+    assert first is not None and len(first) == 384
+    assert await sim.encode("fraud detection on card payments") is first  # kept, not re-encoded
+    for text in ("churn", "demand forecast", "image segmentation"):
+        await sim.encode(text)
+    assert list(sim.recent) == ["churn", "demand forecast", "image segmentation"]  # oldest dropped first
+    again = await sim.encode("fraud detection on card payments")
+    assert again is not first and max(abs(a - b) for a, b in zip(again, first, strict=True)) < 1e-4
