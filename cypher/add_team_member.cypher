@@ -7,4 +7,4 @@ ON CREATE SET u.name = $name, u.role = $role, u.skills = []
 MERGE (u)-[m:MEMBER_OF]->(p)
 SET m.role = coalesce($role, m.role), m.since = coalesce(m.since, $now)
 SET p.updatedBy = $by, p.updatedAt = $now
-RETURN p {.*, embedding: null, embeddingModel: null, embeddingTextHash: null} AS project  // never a vector
+RETURN p {.*, embedding: null, embeddingModel: null, embeddingTextHash: null, nameLower: null, nameGrams: null} AS project  // never a vector

@@ -5,4 +5,4 @@ MERGE (p)-[u:USED {context: $context}]->(a)
 ON CREATE SET u.at = $now
 SET u.impact = coalesce($impact, u.impact)
 SET p.updatedBy = $by, p.updatedAt = $now
-RETURN p {.*, embedding: null, embeddingModel: null, embeddingTextHash: null} AS project  // never a vector
+RETURN p {.*, embedding: null, embeddingModel: null, embeddingTextHash: null, nameLower: null, nameGrams: null} AS project  // never a vector

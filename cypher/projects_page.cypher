@@ -9,4 +9,4 @@ WHERE /*DERIVED_WHERE*/
 WITH n, /*KEY*/ AS k
 WHERE /*AFTER*/
 WITH n, k ORDER BY k IS NULL, k /*DIR*/, n.id ASC LIMIT $limit
-RETURN k AS key, n {.*, embedding: null, embeddingModel: null, embeddingTextHash: null} AS node
+RETURN k AS key, n {.*, embedding: null, embeddingModel: null, embeddingTextHash: null, nameLower: null, nameGrams: null} AS node
