@@ -50,7 +50,7 @@ from maestro_graph.ingest.jsonl import import_lines
 from maestro_graph.store.falkordb import FalkorDBStore
 
 POINT = "query($id: ID!) { project(id: $id) { id name } }"
-THROUGHPUT_ROUNDS = 3
+THROUGHPUT_ROUNDS = 4
 SIMILAR = """query($id: ID, $spec: ProjectSpecInput) { similarProjects(projectId: $id, spec: $spec, k: 10) {
   edges { score reasons node { id name } } } }"""
 
@@ -84,14 +84,20 @@ async def measure(server: Any, projects: int, reads: int, queries: int, modes: l
     if throughput:
         # Raw encode and the pipeline alternate, `THROUGHPUT_ROUNDS` times each: one pair per run
         # gave ratios of 0.79 and 1.09 on the same quiet machine (the encoder's speed drifts).
+        # The ratio is of the median times.
+        # Which one runs first alternates (raw, pipe, pipe, raw, ...), so a drift in the machine's
+        # speed over the run does not favour either.
         rounds = []
-        for _ in range(THROUGHPUT_ROUNDS):
-            t = time.perf_counter()
-            encoder.encode(texts)
-            raw_s = time.perf_counter() - t
-            t = time.perf_counter()
-            await embed_nodes(store, encoder, everything=True, batch_size=settings.embedding_batch_size)
-            rounds.append((raw_s, time.perf_counter() - t))
+        for i in range(THROUGHPUT_ROUNDS):
+            times: dict[str, float] = {}
+            for side in (("raw", "pipe") if i % 2 == 0 else ("pipe", "raw")):
+                t = time.perf_counter()
+                if side == "raw":
+                    encoder.encode(texts)
+                else:
+                    await embed_nodes(store, encoder, everything=True, batch_size=settings.embedding_batch_size)
+                times[side] = time.perf_counter() - t
+            rounds.append((times["raw"], times["pipe"]))
         raw_s, pipe_s = (statistics.median(side) for side in zip(*rounds))
         out["embedding"] = {"texts": len(texts), "rounds": len(rounds), "raw_texts_per_s": round(len(texts) / raw_s, 1),
                             "pipeline_texts_per_s": round(len(texts) / pipe_s, 1), "ratio": round(raw_s / pipe_s, 3),
