@@ -1,6 +1,6 @@
 """Per-class P10-P90 coverage of the duration and cost intervals, pooled so each class has n >= 30 (#17).
 
-    .venv/bin/python bench/learning_coverage.py [--seeds 7 11 13 17] [--projects 420] [--start 0.4] [--step 0.1]
+    .venv/bin/python bench/learning_coverage.py [--seeds 7 11 13 17] [--projects N (demo default)] [--start 0.4] [--step 0.1]
 
 Why: the single time-ordered test split of one demo organisation holds 1-9 finished projects per
 class, so no per-class coverage figure can confirm a 75-85% band. Here every demo organisation
@@ -29,7 +29,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import harness  # noqa: E402
 
-from maestro_graph.demo.generate import generate  # noqa: E402
+from maestro_graph.demo.generate import DEMO_PROJECTS, generate  # noqa: E402
 from maestro_graph.ingest.jsonl import import_lines  # noqa: E402
 from maestro_graph.store.falkordb import FalkorDBStore  # noqa: E402
 
@@ -67,7 +67,7 @@ async def measure(server: harness.EmbeddedFalkorDB, seeds: list[int], projects: 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seeds", type=int, nargs="+", default=[7, 11, 13, 17])
-    parser.add_argument("--projects", type=int, default=420)
+    parser.add_argument("--projects", type=int, default=DEMO_PROJECTS)
     parser.add_argument("--start", type=float, default=0.4)
     parser.add_argument("--step", type=float, default=0.1)
     args = parser.parse_args()

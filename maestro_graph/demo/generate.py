@@ -113,6 +113,7 @@ PLANNED_WINDOW_DAYS = 45
 PLANNED_SHARE = 0.6
 MIN_ARTIFACTS = 16
 MIN_PEOPLE = 12
+DEMO_PROJECTS = 1000  # why this size: README, "The demo organisation"
 CREATOR_ROLES = ("data_scientist", "ml_engineer", "data_engineer", "mlops_engineer", "researcher")
 USAGE_CONTEXTS: dict[str, tuple[str, ...]] = {
     "feature_pipeline": ("feature_engineering", "training"),
@@ -139,13 +140,17 @@ class _ProjectDraft:
 def generate(
     seed: int = 7,
     *,
-    projects: int = 420,
-    artifacts: int = 150,
-    people: int = 80,
+    projects: int = DEMO_PROJECTS,
+    artifacts: int | None = None,
+    people: int | None = None,
     years: int = 3,
     now_ms: int = 1_764_000_000_000,
 ) -> list[dict[str, Any]]:
-    """The demo organisation as JSONL records, nodes before the edges that reference them."""
+    """The demo organisation as JSONL records, nodes before the edges that reference them.
+
+    Unless given, the library and the staff grow with the project count (`demo_sizes`), so a
+    bigger organisation keeps the same people per project and projects per artifact."""
+    artifacts, people = demo_sizes(projects, artifacts, people)
     if projects < 1 or years < 1:
         raise ValueError("projects and years must be at least 1")
     if artifacts < MIN_ARTIFACTS or people < MIN_PEOPLE:
@@ -173,6 +178,13 @@ def generate(
         *library.lineage,
         *(m for d in drafts for m in d.metrics),
     ]
+
+
+def demo_sizes(projects: int, artifacts: int | None = None, people: int | None = None) -> tuple[int, int]:
+    """Artifacts and people for an organisation of `projects`: one artifact per 10 projects and one
+    person per 5 (at least 150 and 80), the ratios the speed benches already use."""
+    return (artifacts if artifacts is not None else max(150, projects // 10),
+            people if people is not None else max(80, projects // 5))
 
 
 def write_jsonl(records: Iterable[dict[str, Any]], path: Path) -> int:
