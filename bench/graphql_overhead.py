@@ -235,8 +235,7 @@ class Sides:
 
 
 async def measure(server: EmbeddedFalkorDB, args: argparse.Namespace) -> dict[str, Any]:
-    # the demo's size before wave 6 (now 1,000 projects): its figures stay comparable across waves
-    records = generate(args.seed, projects=420, artifacts=150, people=80)
+    records = generate(args.seed)
     store = TimedStore(FalkorDBStore.connect(socket_path=str(server.socket_path), graph="bench"))
     try:
         await store.bootstrap()

@@ -1,6 +1,6 @@
 """Per-class P10-P90 coverage of the duration and cost intervals, pooled so each class has n >= 30 (#17).
 
-    .venv/bin/python bench/learning_coverage.py [--seeds 7 11 13 17] [--projects N (demo default)] [--start 0.4] [--step 0.1]
+    .venv/bin/python bench/learning_coverage.py [--seeds 7 11 13 17] [--projects 420] [--start 0.4] [--step 0.1]
 
 Why: the single time-ordered test split of one demo organisation holds 1-9 finished projects per
 class, so no per-class coverage figure can confirm a 75-85% band. Here every demo organisation
@@ -29,7 +29,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import harness  # noqa: E402
 
-from maestro_graph.demo.generate import DEMO_PROJECTS, generate  # noqa: E402
+from maestro_graph.demo.generate import DEMO_PROJECTS, generate_demo  # noqa: E402
 from maestro_graph.ingest.jsonl import import_lines  # noqa: E402
 from maestro_graph.store.falkordb import FalkorDBStore  # noqa: E402
 
@@ -46,7 +46,7 @@ async def measure(server: harness.EmbeddedFalkorDB, seeds: list[int], projects: 
     for seed in seeds:
         store = FalkorDBStore.connect(socket_path=str(server.socket_path), graph=f"coverage_{seed}", pool_size=2)
         await store.bootstrap()
-        await import_lines(store, [json.dumps(r) for r in generate(seed, projects=projects)], batch_size=1000)
+        await import_lines(store, [json.dumps(r) for r in generate_demo(seed, projects)], batch_size=1000)
         snapshot = await read_snapshot(store)
         await store.close()
         with threadpool_limits(limits=1):

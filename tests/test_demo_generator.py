@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from maestro_graph.demo import generate as generate_module
-from maestro_graph.demo.generate import generate, write_jsonl
+from maestro_graph.demo.generate import generate, generate_demo, write_jsonl
 from maestro_graph.demo.signal import (
     CURSED_SCHEMA,
     GOLDEN_RULES,
@@ -37,8 +37,9 @@ OUTCOME_KEYS = {
     "success", "successScore", "modelPerformance", "businessImpact", "durationDays", "costUsd",
 }
 KIND_ORDER = ["project", "artifact", "person", "membership", "usage", "lineage", "metric"]
-# The organisation these statistical checks were written for (the demo's size before wave 6):
-# explicit, so the suite stays fast and its thresholds keep their meaning whatever the default.
+# The organisation these statistical checks were written for (the demo default, pinned by
+# test_the_default_demo_is_the_420_project_organisation): explicit, so their thresholds keep
+# their meaning.
 ORG = {"projects": 420, "artifacts": 150, "people": 80}
 
 
@@ -427,15 +428,26 @@ def test_module_docstring_states_each_rule() -> None:
     assert CURSED_SCHEMA.version in doc
 
 
-def test_people_and_artifacts_grow_with_the_organisation() -> None:
-    """Unless given, a bigger demo keeps its people per project and projects per artifact."""
-    small, big = Org(generate(3, projects=100)), Org(generate(3, projects=1500))
+def test_the_default_demo_is_the_420_project_organisation() -> None:
+    """Every published figure was measured on it: no argument, nor `maestro demo` without
+    --projects (or with --projects 420), may drift to another organisation."""
+    default = [json.dumps(r, sort_keys=True) for r in generate()]
+    assert default == [json.dumps(r, sort_keys=True) for r in generate(7, projects=420, artifacts=150, people=80)]
+    assert default == [json.dumps(r, sort_keys=True) for r in generate_demo(7, 420)]
+    assert generate_demo() == generate()
+    assert (len(org(7).by_kind["project"]), len(org(7).artifacts), len(org(7).persons)) == (420, 150, 80)
+
+
+def test_another_demo_size_grows_its_people_and_artifacts() -> None:
+    """`maestro demo --projects N` keeps people per project and projects per artifact; generate()
+    itself takes sizes as given."""
+    small, big = Org(generate_demo(3, 100)), Org(generate_demo(3, 1500))
     assert (len(small.persons), len(small.artifacts)) == (80, 150)  # the floors
     assert (len(big.persons), len(big.artifacts)) == (300, 150)
     assert len(big.by_kind["project"]) == 1500
     window = 3 * 365 * DAY_MS
     assert all(NOW_MS - window <= p["startedAt"] <= NOW_MS for p in big.by_kind["project"])
-    assert generate(3, projects=100, people=20, artifacts=40) != generate(3, projects=100)
+    assert len(Org(generate(3, projects=1500)).persons) == 80
 
 
 def test_write_jsonl_round_trips(tmp_path: Path) -> None:
