@@ -29,7 +29,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import harness  # noqa: E402
 
-from maestro_graph.demo.generate import generate  # noqa: E402
+from maestro_graph.demo.generate import DEMO_PROJECTS, generate_demo  # noqa: E402
 from maestro_graph.ingest.jsonl import import_lines  # noqa: E402
 from maestro_graph.store.falkordb import FalkorDBStore  # noqa: E402
 
@@ -46,7 +46,7 @@ async def measure(server: harness.EmbeddedFalkorDB, seeds: list[int], projects: 
     for seed in seeds:
         store = FalkorDBStore.connect(socket_path=str(server.socket_path), graph=f"coverage_{seed}", pool_size=2)
         await store.bootstrap()
-        await import_lines(store, [json.dumps(r) for r in generate(seed, projects=projects)], batch_size=1000)
+        await import_lines(store, [json.dumps(r) for r in generate_demo(seed, projects)], batch_size=1000)
         snapshot = await read_snapshot(store)
         await store.close()
         with threadpool_limits(limits=1):
@@ -67,7 +67,7 @@ async def measure(server: harness.EmbeddedFalkorDB, seeds: list[int], projects: 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seeds", type=int, nargs="+", default=[7, 11, 13, 17])
-    parser.add_argument("--projects", type=int, default=420)
+    parser.add_argument("--projects", type=int, default=DEMO_PROJECTS)
     parser.add_argument("--start", type=float, default=0.4)
     parser.add_argument("--step", type=float, default=0.1)
     args = parser.parse_args()

@@ -1,6 +1,6 @@
 """Meta-model quality on the demo organisation, against the issue's targets (#17).
 
-    .venv/bin/python bench/learning_quality.py [--seed 7] [--projects 420]
+    .venv/bin/python bench/learning_quality.py [--seed 7] [--projects N] [--people N] [--artifacts N]
 
 Generates the demo organisation, imports it into a private embedded FalkorDB, trains exactly as
 `maestro train` does (time-ordered project split), and prints one JSON object: each target with
@@ -21,7 +21,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import harness  # noqa: E402
 
-from maestro_graph.demo.generate import generate  # noqa: E402
+from maestro_graph.demo.generate import DEMO_PROJECTS, demo_sizes, generate  # noqa: E402
 from maestro_graph.demo.signal import CURSED_SCHEMA, GOLDEN_RULES, TEAM_SWEET_SPOT  # noqa: E402
 from maestro_graph.ingest.jsonl import import_lines  # noqa: E402
 from maestro_graph.store.falkordb import FalkorDBStore  # noqa: E402
@@ -47,6 +47,41 @@ def _golden_ranks(served: Any, impacts: dict[str, Any]) -> dict[str, Any]:
             "recommendRank": families.index(rule.name) + 1 if rule.name in families else None,
             "impactRank": impact_families.index(rule.name) + 1 if rule.name in impact_families else None,
         }
+    return out
+
+
+def _golden_held_out(snapshot: Any, method: str | None) -> dict[str, Any]:
+    """Rank of each golden family in the evaluation's own ranking (catalogue and re-ranker of the
+    TRAINING projects, the method chosen on validation) for every TEST project of its class, with
+    the project's real tags and text: the issue's "held-out projects", not one synthetic probe."""
+    import numpy as np
+
+    from gnn.data.features import FeatureSpace
+    from gnn.data.split import time_split
+    from gnn.models import recommend
+    from gnn.train import catalogue
+
+    if method is None:
+        return {}
+    split = time_split(snapshot.projects)
+    space = FeatureSpace.fit(snapshot, split.train)
+    cat = catalogue(snapshot, space, split.train)
+    reranker = recommend.Reranker().fit(cat) if method == "reranker" else None
+    family = {a.id: a.name for a in snapshot.artifacts}
+    out = {}
+    for rule in GOLDEN_RULES:
+        cls = rule.classes[0]
+        queries = [snapshot.project(i) for i in split.test if snapshot.project(i).problem_class == cls]
+        ranks = []
+        for q in queries:
+            text = space.text.transform([q.id], [q.text])[0]
+            sig = cat.signals(cls, q.tags, text)
+            scores = recommend.rank(method, sig, reranker, cat.reranker_inputs(sig, cls) if reranker else None)
+            families = list(dict.fromkeys(family[cat.artifact_ids[j]] for j in np.argsort(-scores, kind="stable")))
+            ranks.append(families.index(rule.name) + 1)
+        out[rule.name] = {"class": cls, "testProjects": len(ranks),
+                          "medianRank": float(np.median(ranks)) if ranks else None,
+                          "top3Share": sum(r <= 3 for r in ranks) / len(ranks) if ranks else None}
     return out
 
 
@@ -89,14 +124,17 @@ def _in_target(by_class: dict[str, dict[str, Any]]) -> str:
            f"{max(v['n'] for v in by_class.values())})"
 
 
-async def measure(server: harness.EmbeddedFalkorDB, seed: int, projects: int) -> dict[str, Any]:
+async def measure(server: harness.EmbeddedFalkorDB, seed: int, projects: int,
+                  people: int | None = None, artifacts: int | None = None) -> dict[str, Any]:
     from gnn.pipeline import save_impacts
     from gnn.data.snapshot import read_snapshot
     from gnn.train import finite, train
 
     store = FalkorDBStore.connect(socket_path=str(server.socket_path), graph="bench", pool_size=4)
     await store.bootstrap()
-    await import_lines(store, [json.dumps(r) for r in generate(seed, projects=projects)], batch_size=1000)
+    artifacts, people = demo_sizes(projects, artifacts, people)
+    records = generate(seed, projects=projects, artifacts=artifacts, people=people)
+    await import_lines(store, [json.dumps(r) for r in records], batch_size=1000)
     snapshot = await read_snapshot(store)
     started = time.perf_counter()
     trained = train(snapshot)
@@ -129,9 +167,10 @@ async def measure(server: harness.EmbeddedFalkorDB, seed: int, projects: int) ->
                                            for m in ("cqr", "cqr_mondrian") if m in tasks[t]["test"]}}
                 for t in ("durationDays", "costUsd") if tasks.get(t, {}).get("chosen")}
     return {
-        "inputs": {"seed": seed, "projects": projects, "split": trained.report["split"]},
+        "inputs": {"seed": seed, "projects": projects, "people": people, "artifacts": artifacts, "split": trained.report["split"]},
         "train_seconds": round(train_seconds, 2),
         "golden_artifacts": _golden_ranks(served, impacts),
+        "golden_artifacts_held_out": _golden_held_out(snapshot, chosen),
         "cursed_version": {"artifact": cursed, "impact": c.score, "interval": [c.low, c.high], "n": c.n,
                            "raw": c.raw, "negative_and_excludes_zero": c.high < 0},
         "team_size_sweet_spot": sweet,
@@ -160,9 +199,11 @@ async def measure(server: harness.EmbeddedFalkorDB, seed: int, projects: int) ->
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--projects", type=int, default=420)
+    parser.add_argument("--projects", type=int, default=DEMO_PROJECTS)
+    parser.add_argument("--people", type=int, default=None, help="default: the demo's ratio (demo_sizes)")
+    parser.add_argument("--artifacts", type=int, default=None, help="default: the demo's ratio (demo_sizes)")
     args = parser.parse_args()
-    harness.run(lambda server: measure(server, args.seed, args.projects))
+    harness.run(lambda server: measure(server, args.seed, args.projects, args.people, args.artifacts))
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from maestro_graph.cli_support import (
     check_not_served, check_port, check_readable, check_writable, load_settings,
 )
 from maestro_graph.config import Settings
+from maestro_graph.demo.generate import DEMO_PROJECTS
 from maestro_graph.errors import MaestroError, ServerAlreadyRunning
 
 app = typer.Typer(help="Maestro Graph: learn from past ML projects.", no_args_is_help=True, add_completion=False)
@@ -203,12 +204,13 @@ async def create_demo_key(settings: Settings) -> str:
 def demo(
     serve_after: bool = typer.Option(True, "--serve/--no-serve", help="serve the API after loading"),
     seed: int = typer.Option(7, help="generator seed (same seed, same organisation)"),
+    projects: int = typer.Option(DEMO_PROJECTS, min=1, help="projects in the organisation; another size than the default scales people and artifacts with it"),
     output: Path = typer.Option(Path("demo-org.jsonl"), help="where to write the generated JSONL"),
     train_after: bool = typer.Option(True, "--train/--no-train", help="train the meta-model after loading"),
     data_dir: Path = DATA_DIR,
 ) -> None:
     """Generate the demo organisation, import it, train the meta-model, create an editor key (printed), then serve."""
-    from maestro_graph.demo.generate import generate, write_jsonl
+    from maestro_graph.demo.generate import generate_demo, write_jsonl
 
     try:  # every check before generating anything
         settings = load_settings(data_dir=data_dir)
@@ -220,7 +222,7 @@ def demo(
         if serve_after and "already running" in exc.message:
             exc.message += "; `maestro demo --no-serve` loads the demo into the running server instead"
         raise _fail(exc) from None
-    count = write_jsonl(generate(seed), output)
+    count = write_jsonl(generate_demo(seed, projects), output)
     console.print(f"generated {count} records (seed {seed}) into {output}")
     _run(lambda: import_with_progress(settings, output))
     if train_after:

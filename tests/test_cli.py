@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 MAESTRO = Path(sys.executable).with_name("maestro")
@@ -114,3 +116,14 @@ def test_demo_on_a_served_data_dir_says_so_before_generating(tmp_path: Path) -> 
         result = run(["demo", "--output", str(tmp_path / "demo.jsonl")], tmp_path)
     assert "already running" in one_line_error(result) and "--no-serve" in result.stderr
     assert not (tmp_path / "demo.jsonl").exists()
+
+
+def test_demo_projects_sets_the_organisation_size(tmp_path: Path) -> None:
+    """`maestro demo --projects N` generates and imports an organisation of N projects."""
+    output = tmp_path / "demo.jsonl"
+    result = run(["demo", "--no-serve", "--no-train", "--projects", "30", "--output", str(output)], tmp_path)
+    assert result.returncode == 0, result.stderr
+    kinds = Counter(json.loads(line)["kind"] for line in output.read_text(encoding="utf-8").splitlines())
+    assert (kinds["project"], kinds["artifact"], kinds["person"]) == (30, 150, 80)  # the floors of demo_sizes
+    assert "graph now holds" in result.stdout.replace("\n", " ")
+    assert run(["demo", "--no-serve", "--projects", "0"], tmp_path).returncode == 2

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from maestro_graph.demo import generate as generate_module
-from maestro_graph.demo.generate import generate, write_jsonl
+from maestro_graph.demo.generate import generate, generate_demo, write_jsonl
 from maestro_graph.demo.signal import (
     CURSED_SCHEMA,
     GOLDEN_RULES,
@@ -37,6 +37,10 @@ OUTCOME_KEYS = {
     "success", "successScore", "modelPerformance", "businessImpact", "durationDays", "costUsd",
 }
 KIND_ORDER = ["project", "artifact", "person", "membership", "usage", "lineage", "metric"]
+# The organisation these statistical checks were written for (the demo default, pinned by
+# test_the_default_demo_is_the_420_project_organisation): explicit, so their thresholds keep
+# their meaning.
+ORG = {"projects": 420, "artifacts": 150, "people": 80}
 
 
 class Org:
@@ -68,7 +72,7 @@ class Org:
 
 @lru_cache(maxsize=4)
 def org(seed: int = 7) -> Org:
-    return Org(generate(seed))
+    return Org(generate(seed, **ORG))
 
 
 def success_rate(projects: list[dict[str, Any]]) -> float:
@@ -84,13 +88,13 @@ def rate_gap(with_it: list[dict[str, Any]], without_it: list[dict[str, Any]]) ->
 
 
 def test_same_seed_gives_identical_output() -> None:
-    first = [json.dumps(r, sort_keys=True) for r in generate(7)]
-    second = [json.dumps(r, sort_keys=True) for r in generate(7)]
+    first = [json.dumps(r, sort_keys=True) for r in generate(7, **ORG)]
+    second = [json.dumps(r, sort_keys=True) for r in generate(7, **ORG)]
     assert first == second
 
 
 def test_different_seed_gives_different_output() -> None:
-    assert generate(7) != generate(8)
+    assert generate(7, **ORG) != generate(8, **ORG)
     names_7 = {p["name"] for p in org(7).by_kind["project"]}
     names_8 = {p["name"] for p in org(8).by_kind["project"]}
     assert names_7 != names_8
@@ -422,6 +426,28 @@ def test_module_docstring_states_each_rule() -> None:
     for rule in (*GOLDEN_RULES, CURSED_SCHEMA):
         assert rule.name in doc and f"{abs(rule.logit):.1f}" in doc
     assert CURSED_SCHEMA.version in doc
+
+
+def test_the_default_demo_is_the_420_project_organisation() -> None:
+    """Every published figure was measured on it: no argument, nor `maestro demo` without
+    --projects (or with --projects 420), may drift to another organisation."""
+    default = [json.dumps(r, sort_keys=True) for r in generate()]
+    assert default == [json.dumps(r, sort_keys=True) for r in generate(7, projects=420, artifacts=150, people=80)]
+    assert default == [json.dumps(r, sort_keys=True) for r in generate_demo(7, 420)]
+    assert generate_demo() == generate()
+    assert (len(org(7).by_kind["project"]), len(org(7).artifacts), len(org(7).persons)) == (420, 150, 80)
+
+
+def test_another_demo_size_grows_its_people_and_artifacts() -> None:
+    """`maestro demo --projects N` keeps people per project and projects per artifact; generate()
+    itself takes sizes as given."""
+    small, big = Org(generate_demo(3, 100)), Org(generate_demo(3, 1500))
+    assert (len(small.persons), len(small.artifacts)) == (80, 150)  # the floors
+    assert (len(big.persons), len(big.artifacts)) == (300, 150)
+    assert len(big.by_kind["project"]) == 1500
+    window = 3 * 365 * DAY_MS
+    assert all(NOW_MS - window <= p["startedAt"] <= NOW_MS for p in big.by_kind["project"])
+    assert len(Org(generate(3, projects=1500)).persons) == 80
 
 
 def test_write_jsonl_round_trips(tmp_path: Path) -> None:

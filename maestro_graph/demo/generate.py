@@ -113,6 +113,10 @@ PLANNED_WINDOW_DAYS = 45
 PLANNED_SHARE = 0.6
 MIN_ARTIFACTS = 16
 MIN_PEOPLE = 12
+# The demo organisation (README, "The demo organisation", says why it stays this size)
+DEMO_PROJECTS = 420
+DEMO_ARTIFACTS = 150
+DEMO_PEOPLE = 80
 CREATOR_ROLES = ("data_scientist", "ml_engineer", "data_engineer", "mlops_engineer", "researcher")
 USAGE_CONTEXTS: dict[str, tuple[str, ...]] = {
     "feature_pipeline": ("feature_engineering", "training"),
@@ -139,13 +143,16 @@ class _ProjectDraft:
 def generate(
     seed: int = 7,
     *,
-    projects: int = 420,
-    artifacts: int = 150,
-    people: int = 80,
+    projects: int = DEMO_PROJECTS,
+    artifacts: int = DEMO_ARTIFACTS,
+    people: int = DEMO_PEOPLE,
     years: int = 3,
     now_ms: int = 1_764_000_000_000,
 ) -> list[dict[str, Any]]:
-    """The demo organisation as JSONL records, nodes before the edges that reference them."""
+    """The demo organisation as JSONL records, nodes before the edges that reference them.
+
+    Sizes are taken as given (the defaults are the demo's own); `demo_sizes` scales the library
+    and the staff for a caller that asks for another project count."""
     if projects < 1 or years < 1:
         raise ValueError("projects and years must be at least 1")
     if artifacts < MIN_ARTIFACTS or people < MIN_PEOPLE:
@@ -173,6 +180,26 @@ def generate(
         *library.lineage,
         *(m for d in drafts for m in d.metrics),
     ]
+
+
+def generate_demo(seed: int = 7, projects: int = DEMO_PROJECTS) -> list[dict[str, Any]]:
+    """The demo at `projects` (`maestro demo --projects`): the default organisation at its own size,
+    else one whose library and staff grow with it (`demo_sizes`)."""
+    artifacts, people = demo_sizes(projects)
+    return generate(seed, projects=projects, artifacts=artifacts, people=people)
+
+
+def demo_sizes(projects: int, artifacts: int | None = None, people: int | None = None) -> tuple[int, int]:
+    """Artifacts and people for a demo of `projects`, each unless given: the demo's own 150 and 80
+    at its own size, else one artifact per 10 projects and one person per 5 (at least 150 and 80),
+    the ratios the speed benches use, so a bigger demo keeps its staff and library per project.
+    At 420 the ratio would give 84 people: the default stays the organisation every earlier
+    figure was measured on."""
+    if projects == DEMO_PROJECTS:
+        scaled = (DEMO_ARTIFACTS, DEMO_PEOPLE)
+    else:
+        scaled = (max(DEMO_ARTIFACTS, projects // 10), max(DEMO_PEOPLE, projects // 5))
+    return (artifacts if artifacts is not None else scaled[0], people if people is not None else scaled[1])
 
 
 def write_jsonl(records: Iterable[dict[str, Any]], path: Path) -> int:
