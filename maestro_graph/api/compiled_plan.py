@@ -1,0 +1,402 @@
+"""Compiled nested reads, the plan: a document of nodes and connections, read once per query text.
+
+Why: the nested traversal of `bench/graphql_overhead.py` is four store calls, yet answering it
+through Strawberry built ~17,800 edge and node objects and ran graphql-core's executor over
+~57,000 fields. A document of the shape recognised here is planned once per (text, operation):
+which store reads answer it (the same statements, arguments and projected properties as the
+root resolvers and the look-ahead of `prefetch.py`) and how each response key is read from the
+rows those reads return and coerced by its GraphQL type. `compiled_reads.py` runs the plan.
+
+Recognised: one query operation without directives or fragments; root fields `projects`,
+`artifacts`, `persons` (lists) and `project`, `artifact`, `person` (by id); below them the
+connection fields of `prefetch.HOPS` (`team`, `projects`, `artifacts`, `usedBy`, ...) with `first`
+and `after`, and, per object, the fields of `NODE_READS` / `EDGE_READS`, a connection's
+`totalCount`, `pageInfo`, `edges`, an edge's `cursor` and `node`, and `__typename`. Each
+response key once per selection set (graphql-core merges repeated keys; the executor does that).
+Every field in the plan has no permission classes and no field extensions. Anything else: None,
+and the executor answers.
+
+The readers below repeat what each type's `from_node` and edge constructor read from a row;
+`tests/api/test_compiled_reads.py` checks every one of them against `from_node` on stored nodes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphql import (
+    FieldNode, GraphQLEnumType, GraphQLError, GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLScalarType,
+    OperationDefinitionNode, OperationType, SelectionSetNode,
+)
+from graphql.pyutils import Undefined
+from strawberry.schema.schema_converter import GraphQLCoreConverter
+
+from maestro_graph.api.documents import parse_cached
+from maestro_graph.api.prefetch import HOPS, PROPERTIES
+from maestro_graph.api.types.common import iso
+from maestro_graph.api.types.inputs import ArtifactOrder, PersonOrder, ProjectOrder
+from maestro_graph.api.types.nodes import _artifact_type, _problem_class, _status
+
+
+class Unanswerable(Exception):
+    """The compiled path cannot give the executor's answer (an error would be part of it)."""
+
+
+Read = Callable[[Any], Any]
+
+
+def _get(key: str, default: Any = None) -> Read:
+    return lambda row: row.get(key, default)
+
+
+def _edge(key: str) -> Read:
+    return lambda row: row["edge"].get(key)
+
+
+def _edge_iso(key: str) -> Read:
+    return lambda row: iso(row["edge"].get(key))
+
+
+# GraphQL object type -> field -> the value its `from_node` gives the attribute, from the node dict
+NODE_READS: dict[str, dict[str, Read]] = {
+    "Project": {
+        "id": lambda n: n["id"], "name": _get("name", ""), "description": _get("description"),
+        "problemClass": lambda n: _problem_class(n.get("problemClass", "other")),
+        "problemSubclass": _get("problemSubclass"), "complexityScore": _get("complexityScore"),
+        "status": lambda n: _status(n.get("status", "planned")), "tags": lambda n: n.get("tags") or [],
+        "repository": _get("repository"), "startedAt": _get("startedAt"), "completedAt": _get("completedAt"),
+        "startedAtIso": lambda n: iso(n.get("startedAt")), "completedAtIso": lambda n: iso(n.get("completedAt")),
+    },
+    "Artifact": {
+        "id": lambda n: n["id"], "name": _get("name", ""),
+        "artifactType": lambda n: _artifact_type(n.get("artifactType", "other")),
+        "version": _get("version", "1.0.0"), "description": _get("description"), "tags": lambda n: n.get("tags") or [],
+        "storagePath": _get("storagePath"), "createdBy": _get("createdBy"),
+    },
+    "Person": {
+        "id": lambda n: n["id"], "name": _get("name", ""), "role": _get("role"), "skills": lambda n: n.get("skills") or [],
+    },
+}
+# edge type -> field -> its value, from the page row (`{node, edge}` or `{node, count}`)
+_MEMBERSHIP = {"role": _edge("role"), "since": _edge("since"), "sinceIso": _edge_iso("since")}
+_USAGE = {"context": _edge("context"), "impact": _edge("impact"), "at": _edge("at"), "atIso": _edge_iso("at")}
+EDGE_READS: dict[str, dict[str, Read]] = {
+    "ProjectEdge": {}, "ArtifactEdge": {}, "PersonEdge": {},
+    "MembershipEdge": _MEMBERSHIP, "PersonProjectEdge": _MEMBERSHIP,
+    "ProjectArtifactEdge": _USAGE, "ArtifactUsageEdge": _USAGE,
+    "CoUsedEdge": {"count": lambda row: row["count"]},
+}
+PAGE_INFO: dict[str, Read] = {
+    "hasNextPage": lambda page: page.has_next, "hasPreviousPage": lambda page: page.has_previous,
+    "startCursor": lambda page: page.cursor(0) if page.rows else None,
+    "endCursor": lambda page: page.cursor(len(page.rows) - 1) if page.rows else None,
+}
+# root list field -> (label, its order input's default), as the resolvers in api/schema.py and queries/analytics.py
+ROOT_LISTS: dict[str, tuple[str, type]] = {
+    "projects": ("Project", ProjectOrder), "artifacts": ("Artifact", ArtifactOrder), "persons": ("Person", PersonOrder),
+}
+ROOT_NODES: dict[str, str] = {"project": "Project", "artifact": "Artifact", "person": "Person"}
+PAGE_ARGUMENTS = frozenset(("first", "after"))
+
+
+def completer(declared: Any) -> Callable[[Any], Any]:
+    """Coerce a value of the GraphQL type `declared` as graphql-core's completion would, or raise
+    Unanswerable where graphql-core would add an error (null for non-null, a refused value)."""
+    nullable = not isinstance(declared, GraphQLNonNull)
+    inner = declared.of_type if not nullable else declared
+    if isinstance(inner, GraphQLList):
+        item = completer(inner.of_type)
+
+        def complete_items(value: Any) -> Any:
+            if not isinstance(value, (list, tuple)):
+                raise Unanswerable
+            return [item(x) for x in value]
+
+        body = complete_items
+    elif isinstance(inner, (GraphQLScalarType, GraphQLEnumType)):
+        coerce = inner.coerce_output_value
+
+        def complete_leaf(value: Any) -> Any:
+            try:
+                result = coerce(value)
+            except Exception:  # noqa: BLE001 - graphql-core words this error: the executor answers
+                raise Unanswerable from None
+            if result is Undefined or result is None:
+                raise Unanswerable
+            return result
+
+        body = complete_leaf
+    else:
+        raise TypeError(f"not a leaf type: {inner}")
+
+    def complete(value: Any) -> Any:
+        if value is None:
+            if nullable:
+                return None
+            raise Unanswerable
+        return body(value)
+
+    return complete
+
+
+Step = tuple[str, Callable[[Any, "Fetched"], Any]]  # response key, (source, fetched pages) -> JSON value
+Fetched = dict[int, dict[str, Any]]  # connection plan id -> parent id -> Page
+
+
+@dataclass
+class ConnectionPlan:
+    """A connection field below a node: its statement, page arguments, and what it selects."""
+
+    node: FieldNode
+    field_def: Any
+    statement: str
+    props: tuple[str, ...]
+    build: Callable[[Any, Fetched], Any]  # Page -> the connection's JSON object
+    children: list[ConnectionPlan] = field(default_factory=list)  # connections of its nodes
+
+
+@dataclass
+class RootPlan:
+    """A root field: a list (`projects`) or a node by id (`project`)."""
+
+    response_name: str
+    node: FieldNode
+    field_def: Any
+    definition: Any  # the Strawberry field, for its arguments
+    label: str
+    is_list: bool
+    counts: bool  # totalCount selected (lists only): the resolver counts only then
+    build: Callable[[Any, Fetched], Any]  # KeysetPage or node dict -> JSON
+    children: list[ConnectionPlan]
+
+
+@dataclass
+class NestedPlan:
+    document: Any
+    operation: OperationDefinitionNode
+    roots: list[RootPlan]
+    operation_label: str | None
+
+
+class _Refused(Exception):
+    """The document has a shape the plan does not cover."""
+
+
+def _keys(selection_set: SelectionSetNode | None) -> list[FieldNode]:
+    """The fields of a selection set; refused if anything but plain fields, or a key twice."""
+    if selection_set is None:
+        raise _Refused
+    nodes = []
+    for selection in selection_set.selections:
+        if not isinstance(selection, FieldNode) or selection.directives:
+            raise _Refused
+        nodes.append(selection)
+    names = [(n.alias or n.name).value for n in nodes]
+    if len(set(names)) != len(names):
+        raise _Refused
+    return nodes
+
+
+def _named(declared: Any) -> Any:
+    while isinstance(declared, (GraphQLNonNull, GraphQLList)):
+        declared = declared.of_type
+    return declared
+
+
+def _plain(field_def: Any) -> None:
+    """Refuse a field with permission classes or field extensions (their checks must run)."""
+    definition = (field_def.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    if definition is None or definition.extensions or definition.permission_classes:
+        raise _Refused
+
+
+def _field(object_type: GraphQLObjectType, node: FieldNode) -> Any:
+    field_def = object_type.fields.get(node.name.value)
+    if field_def is None:
+        raise _Refused
+    _plain(field_def)
+    return field_def
+
+
+def _leaf_step(key: str, read: Read, declared: Any, node: FieldNode) -> Step:
+    if node.arguments or node.selection_set is not None:
+        raise _Refused
+    complete = completer(declared)
+    return key, lambda source, _fetched: complete(read(source))
+
+
+def _typename(key: str, name: str) -> Step:
+    return key, lambda _source, _fetched: name
+
+
+def _object(steps: list[Step]) -> Callable[[Any, Fetched], dict[str, Any]]:
+    def build(source: Any, fetched: Fetched) -> dict[str, Any]:
+        return {key: step(source, fetched) for key, step in steps}
+
+    return build
+
+
+def _node_plan(node_type: GraphQLObjectType, selection_set: SelectionSetNode | None,
+               children: list[ConnectionPlan]) -> tuple[Callable[[Any, Fetched], Any], set[str]]:
+    """How a node object is built from its row's node dict, and the properties it reads."""
+    reads = NODE_READS.get(node_type.name)
+    if reads is None:
+        raise _Refused
+    steps: list[Step] = []
+    props: dict[str, None] = {"id": None}
+    for node in _keys(selection_set):
+        name, key = node.name.value, (node.alias or node.name).value
+        if name == "__typename":
+            steps.append(_typename(key, node_type.name))
+            continue
+        field_def = _field(node_type, node)
+        hop = HOPS.get((node_type.name, name))
+        if hop is not None:
+            plan = _connection(field_def, node, hop.statement, hop.child)
+            children.append(plan)
+            steps.append(_connection_step(key, plan))
+            continue
+        read = reads.get(name)
+        if read is None or name not in PROPERTIES[node_type.name]:
+            raise _Refused
+        props.update(dict.fromkeys(PROPERTIES[node_type.name][name]))
+        steps.append(_leaf_step(key, read, field_def.type, node))
+    return _object(steps), set(props)
+
+
+def _connection_step(key: str, plan: ConnectionPlan) -> Step:
+    plan_id, build = id(plan), plan.build
+
+    def step(node: dict[str, Any], fetched: Fetched) -> Any:
+        return build(fetched[plan_id][node["id"]], fetched)
+
+    return key, step
+
+
+def _connection_body(connection_type: GraphQLObjectType, selection_set: SelectionSetNode | None,
+                     children: list[ConnectionPlan]) -> tuple[Callable[[Any, Fetched], Any], tuple[str, ...], bool]:
+    """(Page -> JSON, node properties read, totalCount selected) of a connection's selection."""
+    steps: list[Step] = []
+    props: tuple[str, ...] = ("id",)
+    counts = False
+    for node in _keys(selection_set):
+        name, key = node.name.value, (node.alias or node.name).value
+        if name == "__typename":
+            steps.append(_typename(key, connection_type.name))
+            continue
+        field_def = _field(connection_type, node)
+        if node.arguments:
+            raise _Refused
+        if name == "totalCount":
+            counts = True
+            complete = completer(field_def.type)
+            steps.append((key, lambda page, _f, complete=complete: complete(page.total)))
+        elif name == "pageInfo":
+            steps.append(_page_info(key, _named(field_def.type), node))
+        elif name == "edges":
+            edge_type = _named(field_def.type)
+            build_edge, props = _edge_plan(edge_type, node.selection_set, children)
+            steps.append((key, lambda page, fetched, build_edge=build_edge: [
+                build_edge((page, i, row), fetched) for i, row in enumerate(page.rows)]))
+        else:
+            raise _Refused
+    return _object(steps), props, counts
+
+
+def _page_info(key: str, page_info_type: GraphQLObjectType, node: FieldNode) -> Step:
+    steps: list[Step] = []
+    for sub in _keys(node.selection_set):
+        name, sub_key = sub.name.value, (sub.alias or sub.name).value
+        if name == "__typename":
+            steps.append(_typename(sub_key, page_info_type.name))
+            continue
+        read = PAGE_INFO.get(name)
+        if read is None:
+            raise _Refused
+        steps.append(_leaf_step(sub_key, read, _field(page_info_type, sub).type, sub))
+    build = _object(steps)
+    return key, build
+
+
+def _edge_plan(edge_type: GraphQLObjectType, selection_set: SelectionSetNode | None,
+               children: list[ConnectionPlan]) -> tuple[Callable[[Any, Fetched], Any], tuple[str, ...]]:
+    """((page, index, row) -> edge JSON, node properties read)."""
+    reads = EDGE_READS.get(edge_type.name)
+    if reads is None:
+        raise _Refused
+    steps: list[Step] = []
+    props: set[str] = {"id"}
+    for node in _keys(selection_set):
+        name, key = node.name.value, (node.alias or node.name).value
+        if name == "__typename":
+            steps.append(_typename(key, edge_type.name))
+            continue
+        field_def = _field(edge_type, node)
+        if name == "cursor":
+            complete = completer(field_def.type)
+            if node.arguments or node.selection_set is not None:
+                raise _Refused
+            steps.append((key, lambda item, _f, complete=complete: complete(item[0].cursor(item[1]))))
+        elif name == "node":
+            if node.arguments:
+                raise _Refused
+            build_node, props = _node_plan(_named(field_def.type), node.selection_set, children)
+            steps.append((key, lambda item, fetched, build_node=build_node: build_node(item[2]["node"], fetched)))
+        elif name in reads:
+            read = reads[name]
+            steps.append(_leaf_step(key, lambda item, read=read: read(item[2]), field_def.type, node))
+        else:
+            raise _Refused
+    # properties in the order prefetch asks them: id first, then as selected (a stable statement parameter)
+    return _object(steps), ("id", *sorted(props - {"id"}))
+
+
+def _connection(field_def: Any, node: FieldNode, statement: str, child: str) -> ConnectionPlan:
+    if not {a.name.value for a in node.arguments or ()} <= PAGE_ARGUMENTS or not set(field_def.args) <= PAGE_ARGUMENTS:
+        raise _Refused
+    connection_type = _named(field_def.type)
+    plan = ConnectionPlan(node, field_def, statement, ("id",), lambda page, fetched: None)
+    plan.build, plan.props, _ = _connection_body(connection_type, node.selection_set, plan.children)
+    return plan
+
+
+def _root(core: Any, node: FieldNode) -> RootPlan:
+    name = node.name.value
+    field_def = core.query_type.fields.get(name)
+    if field_def is None or (name not in ROOT_LISTS and name not in ROOT_NODES):
+        raise _Refused
+    _plain(field_def)
+    definition = field_def.extensions[GraphQLCoreConverter.DEFINITION_BACKREF]
+    key = (node.alias or node.name).value
+    children: list[ConnectionPlan] = []
+    if name in ROOT_LISTS:
+        build, _, counts = _connection_body(_named(field_def.type), node.selection_set, children)
+        return RootPlan(key, node, field_def, definition, ROOT_LISTS[name][0], True, counts, build, children)
+    build_node, _ = _node_plan(_named(field_def.type), node.selection_set, children)
+    return RootPlan(key, node, field_def, definition, ROOT_NODES[name], False, False,
+                    lambda found, fetched: None if found is None else build_node(found, fetched), children)
+
+
+def compile_nested(schema: Any, query: str, operation_name: str | None) -> NestedPlan | None:
+    """The plan of `query`, or None when the executor must answer it (any shape not covered above,
+    or a document the gate refuses whatever its variables: the view words those errors)."""
+    document = parse_cached(query)
+    if isinstance(document, GraphQLError) or len(document.definitions) != 1:
+        return None
+    operation = document.definitions[0]
+    if (not isinstance(operation, OperationDefinitionNode) or operation.operation != OperationType.QUERY
+            or operation.directives or any(d.directives for d in operation.variable_definitions or ())):
+        return None
+    name = operation.name.value if operation.name else None
+    if operation_name is not None and operation_name != name:
+        return None
+    core = schema._schema  # noqa: SLF001
+    if schema.gate.validate(core, query, document):
+        return None
+    try:
+        roots = [_root(core, node) for node in _keys(operation.selection_set)]
+    except _Refused:
+        return None
+    return NestedPlan(document, operation, roots, operation_name if operation_name is not None else name)
