@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import (
-    FieldNode, GraphQLEnumType, GraphQLError, GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLScalarType,
+    FieldNode, GraphQLBoolean, GraphQLEnumType, GraphQLID, GraphQLString, GraphQLError, GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLScalarType,
     OperationDefinitionNode, OperationType, SelectionSetNode,
 )
 from graphql.pyutils import Undefined
@@ -47,8 +47,19 @@ class Unanswerable(Exception):
 Read = Callable[[Any], Any]
 
 
-def _get(key: str, default: Any = None) -> Read:
-    return lambda row: row.get(key, default)
+class _Property:
+    """A stored property read with a default (`n.get(key, default)`); the leaf step reads it in line."""
+
+    __slots__ = ("key", "default")
+
+    def __init__(self, key: str, default: Any = None) -> None:
+        self.key, self.default = key, default
+
+    def __call__(self, node: dict[str, Any]) -> Any:
+        return node.get(self.key, self.default)
+
+
+_get = _Property
 
 
 def _edge(key: str) -> Read:
@@ -62,7 +73,7 @@ def _edge_iso(key: str) -> Read:
 # GraphQL object type -> field -> the value its `from_node` gives the attribute, from the node dict
 NODE_READS: dict[str, dict[str, Read]] = {
     "Project": {
-        "id": lambda n: n["id"], "name": _get("name", ""), "description": _get("description"),
+        "id": _get("id"), "name": _get("name", ""), "description": _get("description"),
         "problemClass": lambda n: _problem_class(n.get("problemClass", "other")),
         "problemSubclass": _get("problemSubclass"), "complexityScore": _get("complexityScore"),
         "status": lambda n: _status(n.get("status", "planned")), "tags": lambda n: n.get("tags") or [],
@@ -70,13 +81,13 @@ NODE_READS: dict[str, dict[str, Read]] = {
         "startedAtIso": lambda n: iso(n.get("startedAt")), "completedAtIso": lambda n: iso(n.get("completedAt")),
     },
     "Artifact": {
-        "id": lambda n: n["id"], "name": _get("name", ""),
+        "id": _get("id"), "name": _get("name", ""),
         "artifactType": lambda n: _artifact_type(n.get("artifactType", "other")),
         "version": _get("version", "1.0.0"), "description": _get("description"), "tags": lambda n: n.get("tags") or [],
         "storagePath": _get("storagePath"), "createdBy": _get("createdBy"),
     },
     "Person": {
-        "id": lambda n: n["id"], "name": _get("name", ""), "role": _get("role"), "skills": lambda n: n.get("skills") or [],
+        "id": _get("id"), "name": _get("name", ""), "role": _get("role"), "skills": lambda n: n.get("skills") or [],
     },
 }
 # edge type -> field -> its value, from the page row (`{node, edge}` or `{node, count}`)
@@ -140,6 +151,10 @@ def completer(declared: Any) -> Callable[[Any], Any]:
 
     return complete
 
+
+# built-in scalars whose output is the value itself when it has this Python type (graphql-core's
+# serialize_string / serialize_id / serialize_boolean return such a value unchanged)
+_SAME: dict[Any, type] = {GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool}
 
 Step = tuple[str, Callable[[Any, "Fetched"], Any]]  # response key, (source, fetched pages) -> JSON value
 Fetched = dict[int, dict[str, Any]]  # connection plan id -> parent id -> Page
@@ -224,7 +239,23 @@ def _leaf_step(key: str, read: Read, declared: Any, node: FieldNode) -> Step:
     if node.arguments or node.selection_set is not None:
         raise _Refused
     complete = completer(declared)
-    return key, lambda source, _fetched: complete(read(source))
+    same = _SAME.get(declared.of_type if isinstance(declared, GraphQLNonNull) else declared)
+    if same is None:
+        return key, lambda source, _fetched: complete(read(source))
+    if isinstance(read, _Property):  # the commonest leaf: a stored string, read and answered in line
+        prop, default = read.key, read.default
+
+        def property_step(source: Any, _fetched: Fetched) -> Any:
+            value = source.get(prop, default)
+            return value if type(value) is same else complete(value)
+
+        return key, property_step
+
+    def same_step(source: Any, _fetched: Fetched) -> Any:
+        value = read(source)
+        return value if type(value) is same else complete(value)
+
+    return key, same_step
 
 
 def _typename(key: str, name: str) -> Step:
@@ -297,9 +328,8 @@ def _connection_body(connection_type: GraphQLObjectType, selection_set: Selectio
             steps.append(_page_info(key, _named(field_def.type), node))
         elif name == "edges":
             edge_type = _named(field_def.type)
-            build_edge, props = _edge_plan(edge_type, node.selection_set, children)
-            steps.append((key, lambda page, fetched, build_edge=build_edge: [
-                build_edge((page, i, row), fetched) for i, row in enumerate(page.rows)]))
+            build_edges, props = _edge_plan(edge_type, node.selection_set, children)
+            steps.append((key, build_edges))
         else:
             raise _Refused
     return _object(steps), props, counts
@@ -322,12 +352,13 @@ def _page_info(key: str, page_info_type: GraphQLObjectType, node: FieldNode) -> 
 
 def _edge_plan(edge_type: GraphQLObjectType, selection_set: SelectionSetNode | None,
                children: list[ConnectionPlan]) -> tuple[Callable[[Any, Fetched], Any], tuple[str, ...]]:
-    """((page, index, row) -> edge JSON, node properties read)."""
+    """(page -> the edges' JSON list, node properties read). An edge's steps take (page, index, row)."""
     reads = EDGE_READS.get(edge_type.name)
     if reads is None:
         raise _Refused
     steps: list[Step] = []
     props: set[str] = {"id"}
+    node_only: tuple[str, Callable[[Any, Fetched], Any]] | None = None  # (key, build) of `node`
     for node in _keys(selection_set):
         name, key = node.name.value, (node.alias or node.name).value
         if name == "__typename":
@@ -343,14 +374,27 @@ def _edge_plan(edge_type: GraphQLObjectType, selection_set: SelectionSetNode | N
             if node.arguments:
                 raise _Refused
             build_node, props = _node_plan(_named(field_def.type), node.selection_set, children)
+            node_only = (key, build_node)
             steps.append((key, lambda item, fetched, build_node=build_node: build_node(item[2]["node"], fetched)))
         elif name in reads:
             read = reads[name]
             steps.append(_leaf_step(key, lambda item, read=read: read(item[2]), field_def.type, node))
         else:
             raise _Refused
-    # properties in the order prefetch asks them: id first, then as selected (a stable statement parameter)
-    return _object(steps), ("id", *sorted(props - {"id"}))
+    build_edge = _object(steps)
+    if len(steps) == 1 and node_only is not None:  # `edges { node { ... } }`, the commonest shape: no tuple per edge
+        node_key, build_node = node_only
+
+        def node_edges(page: Any, fetched: Fetched) -> list[Any]:
+            return [{node_key: build_node(row["node"], fetched)} for row in page.rows]
+
+        return node_edges, ("id", *sorted(props - {"id"}))
+
+    def edges(page: Any, fetched: Fetched) -> list[Any]:
+        return [build_edge((page, i, row), fetched) for i, row in enumerate(page.rows)]
+
+    # the node properties: id first, then sorted (a stable statement parameter)
+    return edges, ("id", *sorted(props - {"id"}))
 
 
 def _connection(field_def: Any, node: FieldNode, statement: str, child: str) -> ConnectionPlan:
