@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
@@ -40,6 +41,7 @@ from maestro_graph.store.port import GraphStore
 
 _STREAMING = ("text/event-stream", "multipart/mixed")
 T = TypeVar("T")
+log = logging.getLogger("maestro.api")
 
 
 class _Handover(Exception):
@@ -171,6 +173,9 @@ class CompiledNestedReads:
         try:
             data = await run.data()
         except (_Handover, Unanswerable, MaestroError):
+            return False
+        except Exception:  # noqa: BLE001 - a fault of this path must not cost the client its answer
+            log.exception("compiled nested read failed; answering through the executor")
             return False
         body = json.dumps({"data": data}, separators=(",", ":"))  # as Strawberry's view encodes it
         clock.observe(plan.operation_label, [])
