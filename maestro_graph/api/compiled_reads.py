@@ -58,6 +58,7 @@ class NestedRead:
         self.settings = settings
         self.variables = variables
         self.fetched: Fetched = {}
+        self.nodes: dict[tuple[str, str], dict[str, Any] | None] = {}  # (label, id) -> node, of the by-id roots
 
     def arguments(self, field_def: Any, node: Any) -> dict[str, Any]:
         """The field's coerced arguments (GraphQL names), as the executor would pass them."""
@@ -82,10 +83,7 @@ class NestedRead:
         """The root field's answer, with every connection below it fetched."""
         values = self.arguments(plan.field_def, plan.node)
         if not plan.is_list:
-            node_id = values.get("id")
-            if not isinstance(node_id, str):
-                raise _Handover
-            node = (await reads.nodes_by_id(self.store, plan.label, [node_id]))[0]
+            node = self.nodes[(plan.label, values["id"])]
             await self.fetch(plan.children, [node["id"]] if node is not None else [])
             return plan.build(node, self.fetched)
         kwargs = convert_arguments(values, plan.definition.arguments, scalar_registry=self.schema.schema_converter.scalar_registry,
@@ -117,13 +115,29 @@ class NestedRead:
                     children = list(dict.fromkeys(row["node"]["id"] for page in found for row in page.rows))
                     level.extend((child, children) for child in plan.children)
 
+    async def read_nodes(self) -> None:
+        """The nodes of every by-id root, one store call per label (as their DataLoader batches them)."""
+        wanted: dict[str, dict[str, None]] = {}
+        for root in self.plan.roots:
+            if not root.is_list:
+                node_id = self.arguments(root.field_def, root.node).get("id")
+                if not isinstance(node_id, str):
+                    raise _Handover
+                wanted.setdefault(root.label, {})[node_id] = None
+        found = await _all([reads.nodes_by_id(self.store, label, list(ids)) for label, ids in wanted.items()])
+        for (label, ids), nodes in zip(wanted.items(), found):
+            self.nodes.update(((label, node_id), node) for node_id, node in zip(ids, nodes))
+
     async def data(self) -> dict[str, Any]:
+        await self.read_nodes()
         answers = await _all([self.root(root) for root in self.plan.roots])
         return {root.response_name: answer for root, answer in zip(self.plan.roots, answers)}
 
 
 async def _all(calls: list[Coroutine[Any, Any, T]]) -> list[T]:
     """Every call's result; the first failure raised once all have ended (none left running)."""
+    if not calls:
+        return []
     if len(calls) == 1:
         return [await calls[0]]
     results = await asyncio.gather(*calls, return_exceptions=True)

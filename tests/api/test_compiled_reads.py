@@ -7,6 +7,7 @@ checks by counting graphql-core's field executions which side actually answered.
 
 from __future__ import annotations
 
+import random
 from collections import Counter
 from collections.abc import AsyncIterator
 from typing import Any
@@ -224,3 +225,82 @@ async def test_compiled_nested_reads_are_timed_and_counted_like_any_operation(ap
         assert got[0] == 200
     after = (await api.client.get("/metrics")).text
     assert count(after, "Nested") == count(before, "Nested") + 2
+
+
+# --- random documents of the compiled grammar: the same bytes as the executor --------------------
+SCALARS = {"Project": PROJECT.split(), "Artifact": ARTIFACT.split() + ["__typename"], "Person": PERSON.split() + ["__typename"]}
+# label -> (connection field, node label, edge fields)
+CONNECTIONS = {
+    "Project": [("team", "Person", ["role", "since", "sinceIso"]), ("artifacts", "Artifact", ["context", "impact", "at", "atIso"])],
+    "Person": [("projects", "Project", ["role", "since", "sinceIso"]), ("artifactsCreated", "Artifact", [])],
+    "Artifact": [("usedBy", "Project", ["context", "impact", "at", "atIso"]), ("coUsedWith", "Artifact", ["count"])],
+}
+ROOTS = [("projects", "Project", True), ("artifacts", "Artifact", True), ("persons", "Person", True),
+         ('project(id: "p:fraud")', "Project", False), ('project(id: "p:idle")', "Project", False),
+         ('person(id: "u:ada")', "Person", False), ('artifact(id: "a:tx")', "Artifact", False)]
+
+
+class RandomDocument:
+    """A document of the compiled grammar drawn from `rng`: random fields, aliases, pages, depths."""
+
+    def __init__(self, rng: Any) -> None:
+        self.rng = rng
+        self.aliases = 0
+
+    def key(self, name: str) -> str:
+        if self.rng.random() < 0.2:
+            self.aliases += 1
+            return f"x{self.aliases}: {name}"
+        return name
+
+    def page(self, root: bool = False) -> str:
+        """`first`/`after` of a connection; a root list's cursors are keyset ones (not drawn here)."""
+        first = self.rng.choice([None, 0, 1, 2, 5])
+        after = None if root else self.rng.choice([None, None, encode_cursor(0)])
+        args = ([f"first: {first}"] if first is not None else []) + ([f'after: "{after}"'] if after else [])
+        return f"({', '.join(args)})" if args else ""
+
+    def node(self, label: str, depth: int) -> str:
+        fields = [self.key(f) for f in self.rng.sample(SCALARS[label], self.rng.randint(1, 4))]
+        if depth < 3:
+            for name, child, edge_fields in self.rng.sample(CONNECTIONS[label], self.rng.randint(0, 2)):
+                fields.append(f"{self.key(name)}{self.page()} {{ {self.connection(child, edge_fields, depth + 1)} }}")
+        return " ".join(fields)
+
+    def connection(self, label: str, edge_fields: list[str], depth: int) -> str:
+        parts = []
+        if self.rng.random() < 0.4:
+            parts.append(self.key("totalCount"))
+        if self.rng.random() < 0.3:
+            info = self.rng.sample(["hasNextPage", "hasPreviousPage", "startCursor", "endCursor", "__typename"], 2)
+            parts.append(f"{self.key('pageInfo')} {{ {' '.join(info)} }}")
+        if not parts or self.rng.random() < 0.8:
+            extra = ["cursor", *edge_fields]
+            edge = [self.key(f) for f in self.rng.sample(extra, self.rng.randint(0, min(2, len(extra))))]
+            edge.append(f"{self.key('node')} {{ {self.node(label, depth)} }}")
+            parts.append(f"{self.key('edges')} {{ {' '.join(edge)} }}")
+        return " ".join(parts)
+
+    def document(self) -> str:
+        roots = []
+        for i, (field, label, is_list) in enumerate(self.rng.sample(ROOTS, self.rng.randint(1, 2))):
+            body = self.connection(label, [], 1) if is_list else self.node(label, 1)
+            roots.append(f"r{i}: {field}{self.page(root=True) if is_list else ''} {{ {body} }}")
+        return "{ " + " ".join(roots) + " }"
+
+
+ROUNDS = 40
+
+
+async def test_random_documents_of_the_compiled_grammar_answer_as_the_executor(
+        api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = random.Random(12)
+    count = FieldCount(monkeypatch)
+    for _ in range(ROUNDS):
+        query = RandomDocument(rng).document()
+        expected = await answer(api, api.client, query, {}, compiled=False)
+        executed = count.calls
+        got = await answer(api, api.client, query, {}, compiled=True)
+        assert got == expected, query
+        assert count.calls == executed, f"not compiled: {query}"
+        assert b'"errors"' not in got[2], query
