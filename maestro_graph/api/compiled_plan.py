@@ -7,154 +7,39 @@ which store reads answer it (the same statements, arguments and projected proper
 root resolvers and the look-ahead of `prefetch.py`) and how each response key is read from the
 rows those reads return and coerced by its GraphQL type. `compiled_reads.py` runs the plan.
 
-Recognised: one query operation without directives or fragments; root fields `projects`,
+Recognised: one query operation without directives (fragments on the selected object's own
+type are expanded as graphql-core collects them); root fields `projects`,
 `artifacts`, `persons` (lists) and `project`, `artifact`, `person` (by id); below them the
 connection fields of `prefetch.HOPS` (`team`, `projects`, `artifacts`, `usedBy`, ...) with `first`
 and `after`, and, per object, the fields of `NODE_READS` / `EDGE_READS`, a connection's
-`totalCount`, `pageInfo`, `edges`, an edge's `cursor` and `node`, and `__typename`. Each
-response key once per selection set (graphql-core merges repeated keys; the executor does that).
+`totalCount`, `pageInfo`, `edges`, an edge's `cursor` and `node`, and `__typename`. A response
+key selected twice only as the same plain leaf (graphql-core merges sub-selections; the executor
+does that).
 Every field in the plan has no permission classes and no field extensions. Anything else: None,
 and the executor answers.
 
-The readers below repeat what each type's `from_node` and edge constructor read from a row;
-`tests/api/test_compiled_reads.py` checks every one of them against `from_node` on stored nodes.
+What each field reads from a row, and its coercion, is in `compiled_fields.py`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import (
-    FieldNode, GraphQLBoolean, GraphQLEnumType, GraphQLID, GraphQLString, GraphQLError, GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLScalarType,
-    OperationDefinitionNode, OperationType, SelectionSetNode,
+    FieldNode, FragmentDefinitionNode, FragmentSpreadNode, GraphQLError, GraphQLList, GraphQLNonNull, GraphQLObjectType,
+    InlineFragmentNode, OperationDefinitionNode, OperationType, SelectionSetNode,
 )
-from graphql.pyutils import Undefined
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
+from maestro_graph.api.compiled_fields import (
+    EDGE_READS, NODE_READS, PAGE_ARGUMENTS, PAGE_INFO, ROOT_LISTS, ROOT_NODES, SAME, Property, Read, completer,
+)
 from maestro_graph.api.documents import parse_cached
 from maestro_graph.api.prefetch import HOPS, PROPERTIES
-from maestro_graph.api.types.common import iso
-from maestro_graph.api.types.inputs import ArtifactOrder, PersonOrder, ProjectOrder
-from maestro_graph.api.types.nodes import _artifact_type, _problem_class, _status
 
-
-class Unanswerable(Exception):
-    """The compiled path cannot give the executor's answer (an error would be part of it)."""
-
-
-Read = Callable[[Any], Any]
-
-
-class _Property:
-    """A stored property read with a default (`n.get(key, default)`); the leaf step reads it in line."""
-
-    __slots__ = ("key", "default")
-
-    def __init__(self, key: str, default: Any = None) -> None:
-        self.key, self.default = key, default
-
-    def __call__(self, node: dict[str, Any]) -> Any:
-        return node.get(self.key, self.default)
-
-
-_get = _Property
-
-
-def _edge(key: str) -> Read:
-    return lambda row: row["edge"].get(key)
-
-
-def _edge_iso(key: str) -> Read:
-    return lambda row: iso(row["edge"].get(key))
-
-
-# GraphQL object type -> field -> the value its `from_node` gives the attribute, from the node dict
-NODE_READS: dict[str, dict[str, Read]] = {
-    "Project": {
-        "id": _get("id"), "name": _get("name", ""), "description": _get("description"),
-        "problemClass": lambda n: _problem_class(n.get("problemClass", "other")),
-        "problemSubclass": _get("problemSubclass"), "complexityScore": _get("complexityScore"),
-        "status": lambda n: _status(n.get("status", "planned")), "tags": lambda n: n.get("tags") or [],
-        "repository": _get("repository"), "startedAt": _get("startedAt"), "completedAt": _get("completedAt"),
-        "startedAtIso": lambda n: iso(n.get("startedAt")), "completedAtIso": lambda n: iso(n.get("completedAt")),
-    },
-    "Artifact": {
-        "id": _get("id"), "name": _get("name", ""),
-        "artifactType": lambda n: _artifact_type(n.get("artifactType", "other")),
-        "version": _get("version", "1.0.0"), "description": _get("description"), "tags": lambda n: n.get("tags") or [],
-        "storagePath": _get("storagePath"), "createdBy": _get("createdBy"),
-    },
-    "Person": {
-        "id": _get("id"), "name": _get("name", ""), "role": _get("role"), "skills": lambda n: n.get("skills") or [],
-    },
-}
-# edge type -> field -> its value, from the page row (`{node, edge}` or `{node, count}`)
-_MEMBERSHIP = {"role": _edge("role"), "since": _edge("since"), "sinceIso": _edge_iso("since")}
-_USAGE = {"context": _edge("context"), "impact": _edge("impact"), "at": _edge("at"), "atIso": _edge_iso("at")}
-EDGE_READS: dict[str, dict[str, Read]] = {
-    "ProjectEdge": {}, "ArtifactEdge": {}, "PersonEdge": {},
-    "MembershipEdge": _MEMBERSHIP, "PersonProjectEdge": _MEMBERSHIP,
-    "ProjectArtifactEdge": _USAGE, "ArtifactUsageEdge": _USAGE,
-    "CoUsedEdge": {"count": lambda row: row["count"]},
-}
-PAGE_INFO: dict[str, Read] = {
-    "hasNextPage": lambda page: page.has_next, "hasPreviousPage": lambda page: page.has_previous,
-    "startCursor": lambda page: page.cursor(0) if page.rows else None,
-    "endCursor": lambda page: page.cursor(len(page.rows) - 1) if page.rows else None,
-}
-# root list field -> (label, its order input's default), as the resolvers in api/schema.py and queries/analytics.py
-ROOT_LISTS: dict[str, tuple[str, type]] = {
-    "projects": ("Project", ProjectOrder), "artifacts": ("Artifact", ArtifactOrder), "persons": ("Person", PersonOrder),
-}
-ROOT_NODES: dict[str, str] = {"project": "Project", "artifact": "Artifact", "person": "Person"}
-PAGE_ARGUMENTS = frozenset(("first", "after"))
-
-
-def completer(declared: Any) -> Callable[[Any], Any]:
-    """Coerce a value of the GraphQL type `declared` as graphql-core's completion would, or raise
-    Unanswerable where graphql-core would add an error (null for non-null, a refused value)."""
-    nullable = not isinstance(declared, GraphQLNonNull)
-    inner = declared.of_type if not nullable else declared
-    if isinstance(inner, GraphQLList):
-        item = completer(inner.of_type)
-
-        def complete_items(value: Any) -> Any:
-            if not isinstance(value, (list, tuple)):
-                raise Unanswerable
-            return [item(x) for x in value]
-
-        body = complete_items
-    elif isinstance(inner, (GraphQLScalarType, GraphQLEnumType)):
-        coerce = inner.coerce_output_value
-
-        def complete_leaf(value: Any) -> Any:
-            try:
-                result = coerce(value)
-            except Exception:  # noqa: BLE001 - graphql-core words this error: the executor answers
-                raise Unanswerable from None
-            if result is Undefined or result is None:
-                raise Unanswerable
-            return result
-
-        body = complete_leaf
-    else:
-        raise TypeError(f"not a leaf type: {inner}")
-
-    def complete(value: Any) -> Any:
-        if value is None:
-            if nullable:
-                return None
-            raise Unanswerable
-        return body(value)
-
-    return complete
-
-
-# built-in scalars whose output is the value itself when it has this Python type (graphql-core's
-# serialize_string / serialize_id / serialize_boolean return such a value unchanged)
-_SAME: dict[Any, type] = {GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool}
 
 Step = tuple[str, Callable[[Any, "Fetched"], Any]]  # response key, (source, fetched pages) -> JSON value
 Fetched = dict[int, dict[str, Any]]  # connection plan id -> parent id -> Page
@@ -199,19 +84,49 @@ class _Refused(Exception):
     """The document has a shape the plan does not cover."""
 
 
-def _keys(selection_set: SelectionSetNode | None) -> list[FieldNode]:
-    """The fields of a selection set; refused if anything but plain fields, or a key twice."""
+# the fragments of the document being planned (set by `compile_nested`, which plans synchronously)
+_FRAGMENTS: ContextVar[dict[str, FragmentDefinitionNode]] = ContextVar("compiled_plan_fragments")
+
+
+def _keys(selection_set: SelectionSetNode | None, type_name: str) -> list[FieldNode]:
+    """The fields of a selection set on an object of `type_name`, fragments expanded as graphql-core
+    collects them (first occurrence first, a fragment spread once). Refused: a directive, a fragment
+    on another type, or a response key selected twice unless both are the same plain leaf."""
     if selection_set is None:
         raise _Refused
-    nodes = []
+    fields: dict[str, FieldNode] = {}
+    _collect(selection_set, type_name, fields, set())
+    return list(fields.values())
+
+
+def _collect(selection_set: SelectionSetNode, type_name: str, fields: dict[str, FieldNode], visited: set[str]) -> None:
     for selection in selection_set.selections:
-        if not isinstance(selection, FieldNode) or selection.directives:
+        if selection.directives:
             raise _Refused
-        nodes.append(selection)
-    names = [(n.alias or n.name).value for n in nodes]
-    if len(set(names)) != len(names):
-        raise _Refused
-    return nodes
+        if isinstance(selection, FieldNode):
+            key = (selection.alias or selection.name).value
+            seen = fields.setdefault(key, selection)
+            if seen is not selection and not (seen.name.value == selection.name.value and _leaf(seen) and _leaf(selection)):
+                raise _Refused  # graphql-core would merge two sub-selections: the executor does that
+        elif isinstance(selection, InlineFragmentNode):
+            if selection.type_condition is not None and selection.type_condition.name.value != type_name:
+                raise _Refused
+            _collect(selection.selection_set, type_name, fields, visited)
+        elif isinstance(selection, FragmentSpreadNode):
+            name = selection.name.value
+            if name in visited:
+                continue
+            visited.add(name)
+            fragment = _FRAGMENTS.get().get(name)
+            if fragment is None or fragment.directives or fragment.type_condition.name.value != type_name:
+                raise _Refused
+            _collect(fragment.selection_set, type_name, fields, visited)
+        else:
+            raise _Refused
+
+
+def _leaf(node: FieldNode) -> bool:
+    return not node.arguments and node.selection_set is None
 
 
 def _named(declared: Any) -> Any:
@@ -239,10 +154,10 @@ def _leaf_step(key: str, read: Read, declared: Any, node: FieldNode) -> Step:
     if node.arguments or node.selection_set is not None:
         raise _Refused
     complete = completer(declared)
-    same = _SAME.get(declared.of_type if isinstance(declared, GraphQLNonNull) else declared)
+    same = SAME.get(declared.of_type if isinstance(declared, GraphQLNonNull) else declared)
     if same is None:
         return key, lambda source, _fetched: complete(read(source))
-    if isinstance(read, _Property):  # the commonest leaf: a stored string, read and answered in line
+    if isinstance(read, Property):  # the commonest leaf: a stored string, read and answered in line
         prop, default = read.key, read.default
 
         def property_step(source: Any, _fetched: Fetched) -> Any:
@@ -277,7 +192,7 @@ def _node_plan(node_type: GraphQLObjectType, selection_set: SelectionSetNode | N
         raise _Refused
     steps: list[Step] = []
     props: dict[str, None] = {"id": None}
-    for node in _keys(selection_set):
+    for node in _keys(selection_set, node_type.name):
         name, key = node.name.value, (node.alias or node.name).value
         if name == "__typename":
             steps.append(_typename(key, node_type.name))
@@ -312,7 +227,7 @@ def _connection_body(connection_type: GraphQLObjectType, selection_set: Selectio
     steps: list[Step] = []
     props: tuple[str, ...] = ("id",)
     counts = False
-    for node in _keys(selection_set):
+    for node in _keys(selection_set, connection_type.name):
         name, key = node.name.value, (node.alias or node.name).value
         if name == "__typename":
             steps.append(_typename(key, connection_type.name))
@@ -337,7 +252,7 @@ def _connection_body(connection_type: GraphQLObjectType, selection_set: Selectio
 
 def _page_info(key: str, page_info_type: GraphQLObjectType, node: FieldNode) -> Step:
     steps: list[Step] = []
-    for sub in _keys(node.selection_set):
+    for sub in _keys(node.selection_set, page_info_type.name):
         name, sub_key = sub.name.value, (sub.alias or sub.name).value
         if name == "__typename":
             steps.append(_typename(sub_key, page_info_type.name))
@@ -359,7 +274,7 @@ def _edge_plan(edge_type: GraphQLObjectType, selection_set: SelectionSetNode | N
     steps: list[Step] = []
     props: set[str] = {"id"}
     node_only: tuple[str, Callable[[Any, Fetched], Any]] | None = None  # (key, build) of `node`
-    for node in _keys(selection_set):
+    for node in _keys(selection_set, edge_type.name):
         name, key = node.name.value, (node.alias or node.name).value
         if name == "__typename":
             steps.append(_typename(key, edge_type.name))
@@ -425,13 +340,17 @@ def _root(core: Any, node: FieldNode) -> RootPlan:
 
 def compile_nested(schema: Any, query: str, operation_name: str | None) -> NestedPlan | None:
     """The plan of `query`, or None when the executor must answer it (any shape not covered above,
-    or a document the gate refuses whatever its variables: the view words those errors)."""
+    or a document validation refuses: the view words those errors)."""
     document = parse_cached(query)
-    if isinstance(document, GraphQLError) or len(document.definitions) != 1:
+    if isinstance(document, GraphQLError):
         return None
-    operation = document.definitions[0]
-    if (not isinstance(operation, OperationDefinitionNode) or operation.operation != OperationType.QUERY
-            or operation.directives or any(d.directives for d in operation.variable_definitions or ())):
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    if len(operations) != 1 or len(operations) + len(fragments) != len(document.definitions):
+        return None
+    operation = operations[0]
+    if (operation.operation != OperationType.QUERY or operation.directives
+            or any(d.directives for d in operation.variable_definitions or ())):
         return None
     name = operation.name.value if operation.name else None
     if operation_name is not None and operation_name != name:
@@ -439,8 +358,11 @@ def compile_nested(schema: Any, query: str, operation_name: str | None) -> Neste
     core = schema._schema  # noqa: SLF001
     if schema.gate.validate(core, query, document):
         return None
+    planning = _FRAGMENTS.set(fragments)
     try:
-        roots = [_root(core, node) for node in _keys(operation.selection_set)]
+        roots = [_root(core, node) for node in _keys(operation.selection_set, core.query_type.name)]
     except _Refused:
         return None
+    finally:
+        _FRAGMENTS.reset(planning)
     return NestedPlan(document, operation, roots, operation_name if operation_name is not None else name)

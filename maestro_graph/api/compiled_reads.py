@@ -29,7 +29,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.types.arguments import convert_arguments
 
 from maestro_graph.api.argument_guard import find_unstorable
-from maestro_graph.api.compiled_plan import ROOT_LISTS, ConnectionPlan, Fetched, NestedPlan, RootPlan, Unanswerable, compile_nested
+from maestro_graph.api.compiled_fields import ROOT_LISTS, Unanswerable
+from maestro_graph.api.compiled_plan import ConnectionPlan, Fetched, NestedPlan, RootPlan, compile_nested
 from maestro_graph.api.documents import CACHE_SIZE, LruCache
 from maestro_graph.api.guard import PAYLOAD_KEY
 from maestro_graph.api.metrics import OperationClock
