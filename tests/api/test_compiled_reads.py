@@ -318,3 +318,16 @@ async def test_random_documents_of_the_compiled_grammar_answer_as_the_executor(
         assert got == expected, query
         assert count.calls == executed, f"not compiled: {query}"
         assert b'"errors"' not in got[2], query
+
+
+async def test_the_response_cap_and_the_rate_limit_still_apply_to_compiled_reads(store: GraphStore) -> None:
+    await load(store, PEOPLE + PROJECTS + MEMBERS)
+    query = "{ projects(first: 10) { edges { node { id name team { edges { node { id name } } } } } } }"
+    async with serve(store, max_response_bytes=300, rate_limit_per_minute=0) as api:
+        capped = await answer(api, api.client, query, {}, compiled=True)
+        assert capped[:3] == (await answer(api, api.client, query, {}, compiled=False))[:3]
+        assert b"RESPONSE_TOO_LARGE" in capped[2]
+    cheap = "{ projects(first: 2) { edges { node { id team(first: 2) { totalCount } } } } }"  # 6 nodes: 1.06 points
+    async with serve(store, rate_limit_per_minute=4) as api:
+        statuses = [(await api.client.post("/graphql", json={"query": cheap})).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]  # the key check of `serve` and two reads spent the bucket
