@@ -74,6 +74,8 @@ class RootPlan:
 
 @dataclass
 class NestedPlan:
+    """A planned document: its root fields, and what the view's metrics would call the operation."""
+
     document: Any
     operation: OperationDefinitionNode
     roots: list[RootPlan]

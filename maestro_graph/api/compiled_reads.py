@@ -34,13 +34,13 @@ from maestro_graph.api.compiled_plan import ConnectionPlan, Fetched, NestedPlan,
 from maestro_graph.api.documents import CACHE_SIZE, LruCache
 from maestro_graph.api.guard import PAYLOAD_KEY
 from maestro_graph.api.metrics import OperationClock
+from maestro_graph.api.point_reads import streaming
 from maestro_graph.api.types.inputs import to_where
 from maestro_graph.errors import MaestroError
 from maestro_graph.service import reads
 from maestro_graph.service.pages import PageArgs, check_first
 from maestro_graph.store.port import GraphStore
 
-_STREAMING = ("text/event-stream", "multipart/mixed")
 T = TypeVar("T")
 log = logging.getLogger("maestro.api")
 
@@ -196,11 +196,3 @@ class CompiledNestedReads:
         clock.observe(plan.operation_label, [])
         await Response(body, media_type="application/json")(scope, receive, send)
         return True
-
-
-def streaming(scope: Scope) -> bool:
-    """A client asking for a streamed (SSE, multipart) answer gets the view's."""
-    for name, value in scope["headers"]:
-        if name == b"accept":
-            return any(kind.encode() in value for kind in _STREAMING)
-    return False

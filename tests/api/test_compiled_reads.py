@@ -331,3 +331,10 @@ async def test_the_response_cap_and_the_rate_limit_still_apply_to_compiled_reads
     async with serve(store, rate_limit_per_minute=4) as api:
         statuses = [(await api.client.post("/graphql", json={"query": cheap})).status_code for _ in range(3)]
     assert statuses == [200, 200, 429]  # the key check of `serve` and two reads spent the bucket
+
+
+async def test_a_client_asking_for_a_streamed_answer_gets_the_views(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    count = FieldCount(monkeypatch)
+    response = await api.client.post("/graphql", json={"query": BENCH, "variables": {"projects": 1, "page": 1}},
+                                     headers={"accept": "multipart/mixed"})
+    assert response.status_code == 200 and count.calls > 0
