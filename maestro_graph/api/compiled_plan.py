@@ -37,7 +37,7 @@ from strawberry.schema.schema_converter import GraphQLCoreConverter
 from maestro_graph.api.compiled_fields import (
     EDGE_READS, NODE_READS, PAGE_ARGUMENTS, PAGE_INFO, ROOT_LISTS, ROOT_NODES, SAME, Property, Read, completer,
 )
-from maestro_graph.api.documents import parse_cached
+from maestro_graph.api.documents import MAX_FIELDS, parse_cached
 from maestro_graph.api.prefetch import HOPS, PROPERTIES
 
 
@@ -358,7 +358,10 @@ def compile_nested(schema: Any, query: str, operation_name: str | None) -> Neste
     if operation_name is not None and operation_name != name:
         return None
     core = schema._schema  # noqa: SLF001
-    if schema.gate.validate(core, query, document):
+    # the limits first, as the gate orders them: a fragment bomb must reach neither graphql-core's
+    # quadratic validation nor the expansion below (the expanded field count does not depend on variables)
+    shape = schema.gate.shape(core, document, operation_name, None)
+    if shape is None or shape.fields > MAX_FIELDS or schema.gate.validate(core, query, document):
         return None
     planning = _FRAGMENTS.set(fragments)
     try:
