@@ -12,6 +12,7 @@ code of git revision REF (its `maestro_graph/` and `cypher/`, extracted with `gi
 first on PYTHONPATH), so a change is measured before and after under the same machine load.
 
     python bench/serve_load.py [--seconds 10] [--connections 32] [--projects 2000] [--baseline REF]
+                               [--cases a,b] [--setting NAME=VALUE ...]
 """
 
 from __future__ import annotations
@@ -182,7 +183,12 @@ def main() -> None:
     parser.add_argument("--projects", type=int, default=2000)
     parser.add_argument("--baseline", help="also measure the code of this git revision, in the same run")
     parser.add_argument("--cases", default=",".join(CASES), help="comma-separated subset of: " + ", ".join(CASES))
+    parser.add_argument("--setting", action="append", default=[], metavar="NAME=VALUE",
+                        help="a server setting for both sides, e.g. COMPILED_NESTED_READS=false (MAESTRO_ prefix added; "
+                             "a baseline that does not know it ignores it)")
     args = parser.parse_args()
+    if any("=" not in setting for setting in args.setting):
+        parser.error("--setting takes NAME=VALUE")
     cases = {name: CASES[name] for name in args.cases.split(",")}
     if shutil.which("wrk") is None:
         raise SystemExit("bench/serve_load.py needs wrk: apt-get install -y wrk")
@@ -192,6 +198,7 @@ def main() -> None:
         work = Path(tmp)
         env = {k: v for k, v in os.environ.items() if not k.startswith("MAESTRO_")}
         env |= {"MAESTRO_DATA_DIR": str(work / "data"), "MAESTRO_RATE_LIMIT_PER_MINUTE": "0"}
+        env |= {f"MAESTRO_{name.upper()}": value for name, value in (s.split("=", 1) for s in args.setting)}
         seed(work / "seed.jsonl", args.projects)
         subprocess.run([str(bin_dir / "maestro"), "import", str(work / "seed.jsonl")], env=env, check=True,
                        capture_output=True, timeout=300)

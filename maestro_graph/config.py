@@ -139,3 +139,6 @@ class Settings(BaseSettings):
     compiled_point_reads: bool = Field(True, description="Answer `project|artifact|person(id) { scalar fields }` "
         "queries with one store read and no GraphQL executor (same bytes, limits, auth and metrics); false = always "
         "through Strawberry.")
+    compiled_nested_reads: bool = Field(True, description="Answer queries made only of node and connection fields "
+        "(`projects { edges { node { id team { ... } } } }`) straight from the store's rows, without the GraphQL "
+        "executor (same bytes, store reads, limits, auth and metrics; api/compiled_reads.py); false = through Strawberry.")

@@ -24,6 +24,7 @@ from strawberry.types import ExecutionResult
 
 from maestro_graph.api.context import Context, build_context
 from maestro_graph.api.graphiql_assets import offline_ide_html, static_route
+from maestro_graph.api.compiled_reads import CompiledNestedReads
 from maestro_graph.api.point_reads import CompiledPointReads
 from maestro_graph.api.schema import build_schema
 from maestro_graph.config import Settings
@@ -153,4 +154,4 @@ def graphql_routes(settings: Settings) -> list[BaseRoute]:
     graphiql = settings.graphiql if settings.graphiql is not None else settings.env != "production"
     schema = schema_for(settings)
     view = MaestroGraphQL(schema, graphql_ide="graphiql" if graphiql else None, allow_queries_via_get=False)
-    return [Route("/graphql", CompiledPointReads(view, schema), methods=["GET", "POST"]), static_route()]
+    return [Route("/graphql", CompiledPointReads(CompiledNestedReads(view, schema), schema), methods=["GET", "POST"]), static_route()]

@@ -203,7 +203,7 @@ class CompiledPointReads:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         payload = scope.get(PAYLOAD_KEY) if scope["type"] == "http" and scope["method"] == "POST" else None
-        if payload is not None and scope["app"].state.settings.compiled_point_reads and not _streaming(scope):
+        if payload is not None and scope["app"].state.settings.compiled_point_reads and not streaming(scope):
             plan = self.compiled(payload["query"], payload.get("operationName"))
             if plan is not None and await self.answer(plan, payload, scope, receive, send):
                 return
@@ -228,7 +228,7 @@ class CompiledPointReads:
         return True
 
 
-def _streaming(scope: Scope) -> bool:
+def streaming(scope: Scope) -> bool:
     """A client asking for a streamed (SSE, multipart) answer gets the view's."""
     for name, value in scope["headers"]:
         if name == b"accept":
