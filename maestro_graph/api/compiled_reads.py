@@ -25,16 +25,14 @@ from typing import Any, TypeVar
 from graphql import GraphQLError
 from graphql.execution.values import get_argument_values, get_variable_values
 from starlette.responses import Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 from strawberry.types.arguments import convert_arguments
 
 from maestro_graph.api.argument_guard import find_unstorable
 from maestro_graph.api.compiled_fields import ROOT_LISTS, Unanswerable
 from maestro_graph.api.compiled_plan import ConnectionPlan, Fetched, NestedPlan, RootPlan, compile_nested
-from maestro_graph.api.documents import CACHE_SIZE, LruCache
-from maestro_graph.api.guard import PAYLOAD_KEY
+from maestro_graph.api.compiled_route import CompiledRoute
 from maestro_graph.api.metrics import OperationClock
-from maestro_graph.api.point_reads import streaming
 from maestro_graph.api.types.inputs import to_where
 from maestro_graph.errors import MaestroError
 from maestro_graph.service import reads
@@ -148,30 +146,13 @@ async def _all(calls: list[Coroutine[Any, Any, T]]) -> list[T]:
     return results  # type: ignore[return-value]
 
 
-class CompiledNestedReads:
+class CompiledNestedReads(CompiledRoute):
     """The GraphQL route: planned nested reads answered here, everything else by `view`."""
 
-    def __init__(self, view: ASGIApp, schema: Any) -> None:
-        self.view = view
-        self.schema = schema
-        self._compiled = LruCache(CACHE_SIZE)
-        self._not_compiled = object()
+    setting = "compiled_nested_reads"
 
-    def compiled(self, query: str, operation_name: str | None) -> NestedPlan | None:
-        key = f"{operation_name or ''}\x00{query}"
-        hit = self._compiled.get(key)
-        if hit is None:
-            hit = compile_nested(self.schema, query, operation_name) or self._not_compiled
-            self._compiled.put(key, hit)
-        return hit if isinstance(hit, NestedPlan) else None
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        payload = scope.get(PAYLOAD_KEY) if scope["type"] == "http" and scope["method"] == "POST" else None
-        if payload is not None and scope["app"].state.settings.compiled_nested_reads and not streaming(scope):
-            plan = self.compiled(payload["query"], payload.get("operationName"))
-            if plan is not None and await self.answer(plan, payload, scope, receive, send):
-                return
-        await self.view(scope, receive, send)
+    def plan(self, query: str, operation_name: str | None) -> NestedPlan | None:
+        return compile_nested(self.schema, query, operation_name)
 
     async def answer(self, plan: NestedPlan, payload: dict[str, Any], scope: Scope, receive: Receive, send: Send) -> bool:
         """Answer the request; False when the view must (nothing was sent)."""

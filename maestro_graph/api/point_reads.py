@@ -34,13 +34,13 @@ from graphql import (
 from graphql.pyutils import Undefined
 from graphql.type.scalars import specified_scalar_types
 from starlette.responses import Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
 from maestro_graph.api.argument_guard import unstorable
-from maestro_graph.api.documents import CACHE_SIZE, LruCache, parse_cached
+from maestro_graph.api.compiled_route import CompiledRoute
+from maestro_graph.api.documents import parse_cached
 from maestro_graph.api.execution import plain_attribute
-from maestro_graph.api.guard import PAYLOAD_KEY
 from maestro_graph.api.metrics import OperationClock
 from maestro_graph.api.types.nodes import Artifact, Person, Project
 from maestro_graph.errors import MaestroError
@@ -53,8 +53,6 @@ ROOTS: dict[str, tuple[str, Callable[[dict[str, Any]], Any]]] = {
     "person": ("Person", Person.from_node),
 }
 _BUILT_IN_SCALARS = frozenset(specified_scalar_types.values())
-_STREAMING = ("text/event-stream", "multipart/mixed")
-
 
 @dataclass(frozen=True)
 class Leaf:
@@ -184,30 +182,13 @@ def compile_point_read(schema: Any, query: str, operation_name: str | None) -> P
                      operation_name if operation_name is not None else name)
 
 
-class CompiledPointReads:
+class CompiledPointReads(CompiledRoute):
     """The GraphQL route: compiled point reads answered here, everything else by `view`."""
 
-    def __init__(self, view: ASGIApp, schema: Any) -> None:
-        self.view = view
-        self.schema = schema
-        self._compiled = LruCache(CACHE_SIZE)
-        self._not_compiled = object()
+    setting = "compiled_point_reads"
 
-    def compiled(self, query: str, operation_name: str | None) -> PointRead | None:
-        key = f"{operation_name or ''}\x00{query}"
-        hit = self._compiled.get(key)
-        if hit is None:
-            hit = compile_point_read(self.schema, query, operation_name) or self._not_compiled
-            self._compiled.put(key, hit)
-        return hit if isinstance(hit, PointRead) else None
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        payload = scope.get(PAYLOAD_KEY) if scope["type"] == "http" and scope["method"] == "POST" else None
-        if payload is not None and scope["app"].state.settings.compiled_point_reads and not streaming(scope):
-            plan = self.compiled(payload["query"], payload.get("operationName"))
-            if plan is not None and await self.answer(plan, payload, scope, receive, send):
-                return
-        await self.view(scope, receive, send)
+    def plan(self, query: str, operation_name: str | None) -> PointRead | None:
+        return compile_point_read(self.schema, query, operation_name)
 
     async def answer(self, plan: PointRead, payload: dict[str, Any], scope: Scope, receive: Receive, send: Send) -> bool:
         """Answer the request; False when the view must (nothing was sent)."""
@@ -226,11 +207,3 @@ class CompiledPointReads:
         clock.observe(plan.operation_label, [])
         await Response(body, media_type="application/json")(scope, receive, send)
         return True
-
-
-def streaming(scope: Scope) -> bool:
-    """A client asking for a streamed (SSE, multipart) answer gets the view's."""
-    for name, value in scope["headers"]:
-        if name == b"accept":
-            return any(kind.encode() in value for kind in _STREAMING)
-    return False

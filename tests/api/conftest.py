@@ -10,6 +10,7 @@ Data is arranged through the public surface only: mutations or a JSONL import.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -139,3 +140,24 @@ def ids(connection: dict[str, Any]) -> list[str]:
 
 def names(connection: dict[str, Any]) -> list[str]:
     return [edge["node"]["name"] for edge in connection["edges"]]
+
+
+Answer = tuple[int, list[tuple[str, str]], bytes, Counter[str]]
+
+
+async def answer_with(api: Api, client: httpx.AsyncClient, query: str, variables: dict[str, Any], *, setting: str,
+                      enabled: bool, operation_name: str | None = None) -> Answer:
+    """The whole HTTP answer (status, headers, body) with one of the app's switches set (e.g.
+    `compiled_nested_reads`), and the store calls it took: what a fast path must reproduce."""
+    settings = api.app.state.settings
+    before = getattr(settings, setting)
+    setattr(settings, setting, enabled)
+    api.store.calls.clear()
+    try:
+        payload: dict[str, Any] = {"query": query, "variables": variables}
+        if operation_name is not None:
+            payload["operationName"] = operation_name
+        response = await client.post("/graphql", json=payload)
+    finally:
+        setattr(settings, setting, before)
+    return response.status_code, sorted(response.headers.items()), response.content, Counter(api.store.calls)

@@ -8,7 +8,6 @@ checks by counting graphql-core's field executions which side actually answered.
 from __future__ import annotations
 
 import random
-from collections import Counter
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -22,7 +21,7 @@ from maestro_graph.api.types.nodes import Artifact, Person, Project
 from maestro_graph.service import reads
 from maestro_graph.service.pages import encode_cursor
 from maestro_graph.store.port import GraphStore
-from tests.api.conftest import Api, load, serve
+from tests.api.conftest import Answer, Api, answer_with, load, serve
 from tests.api.test_execution import FieldCount
 from tests.api.test_prefetch import RICH
 from tests.api.test_traversals import ARTIFACTS, MEMBERS, PEOPLE, PROJECTS, USAGES
@@ -113,22 +112,10 @@ async def api(store: GraphStore) -> AsyncIterator[Api]:
         yield served
 
 
-Answer = tuple[int, list[tuple[str, str]], bytes, Counter[str]]
-
-
 async def answer(api: Api, client: httpx.AsyncClient, query: str, variables: dict[str, Any], *, compiled: bool,
                  operation_name: str | None = None) -> Answer:
-    """The whole HTTP answer and the store calls it took."""
-    api.app.state.settings.compiled_nested_reads = compiled
-    api.store.calls.clear()
-    try:
-        payload: dict[str, Any] = {"query": query, "variables": variables}
-        if operation_name is not None:
-            payload["operationName"] = operation_name
-        response = await client.post("/graphql", json=payload)
-    finally:
-        api.app.state.settings.compiled_nested_reads = True
-    return response.status_code, sorted(response.headers.items()), response.content, Counter(api.store.calls)
+    return await answer_with(api, client, query, variables, setting="compiled_nested_reads", enabled=compiled,
+                             operation_name=operation_name)
 
 
 @pytest.mark.parametrize(("query", "variables"), COMPILED)

@@ -16,7 +16,7 @@ import pytest
 from maestro_graph.api.graphql import schema_for
 from maestro_graph.api.point_reads import compile_point_read
 from maestro_graph.store.port import GraphStore
-from tests.api.conftest import Api, load, serve
+from tests.api.conftest import Api, answer_with, load, serve
 from tests.api.test_execution import FieldCount
 from tests.api.test_prefetch import RICH
 
@@ -73,15 +73,10 @@ async def api(store: GraphStore) -> AsyncIterator[Api]:
 
 async def answer(api: Api, client: httpx.AsyncClient, query: str, variables: dict[str, Any], *,
                  compiled: bool, operation_name: str | None = None) -> tuple[int, list[tuple[str, str]], bytes]:
-    api.app.state.settings.compiled_point_reads = compiled
-    try:
-        payload: dict[str, Any] = {"query": query, "variables": variables}
-        if operation_name is not None:
-            payload["operationName"] = operation_name
-        response = await client.post("/graphql", json=payload)
-    finally:
-        api.app.state.settings.compiled_point_reads = True
-    return response.status_code, sorted(response.headers.items()), response.content
+    """Status, headers and body (a point read may take other store calls than the executor's)."""
+    got = await answer_with(api, client, query, variables, setting="compiled_point_reads", enabled=compiled,
+                            operation_name=operation_name)
+    return got[:3]
 
 
 @pytest.mark.parametrize(("query", "variables"), COMPILED)
