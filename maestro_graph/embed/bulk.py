@@ -94,7 +94,9 @@ async def stale_indexes(store: GraphStore) -> dict[str, dict[str, tuple[int, int
     release (efRuntime 10 or 400: recall@10 0.52-0.69 at 100k) keeps answering with them until
     the index is rebuilt: `maestro embed` rebuilds such indexes (`rebuild_index`).
     """
-    have = {row["label"]: row["options"] or {} for row in await store.read("vector_index_options")}
+    # db.indexes() answers a row per index of a label; only the vector index's row has options, and
+    # the rows' order is not fixed (taking the last row per label once read a range index's None)
+    have = {row["label"]: row["options"] for row in await store.read("vector_index_options") if row["options"]}
     statements = Statements.load(store.dialect)
     stale: dict[str, dict[str, tuple[int, int]]] = {}
     for label, create in CREATE.items():
