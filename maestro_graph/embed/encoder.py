@@ -90,8 +90,7 @@ class Encoder:
         """
         if not texts:
             return []
-        if self._query is None and self.query_runtime == "onnx":
-            self._start_query_build()
+        self._start_query_build()
         if self._query:
             return self._query.encode(texts).tolist()
         return self.encode(texts)
@@ -105,14 +104,16 @@ class Encoder:
 
     def prepare_query_runtime(self) -> bool:
         """Build the query runtime now (the start-up warm-up calls this); True when ONNX answers."""
-        if self.query_runtime == "onnx" and self._query is None:
-            self._start_query_build()
+        self._start_query_build()
         thread = self._query_thread
         if thread is not None:
             thread.join()
         return bool(self._query)
 
     def _start_query_build(self) -> None:
+        """Start building the ONNX runtime once, when the setting asks for it."""
+        if self._query is not None or self.query_runtime != "onnx":
+            return
         with self._lock:
             if self._query_thread is None:
                 self._query_thread = threading.Thread(target=self._build_query, name="maestro-onnx-export", daemon=True)
@@ -123,10 +124,10 @@ class Encoder:
 
         from maestro_graph.embed import onnx
 
+        built = None
         try:
-            model = self.load()
+            built = onnx.build(self.load(), self.cache_dir, threads=torch.get_num_threads())
         except EncoderUnavailable:
-            self._query = False
-            return
-        built = onnx.build(model, self.cache_dir, threads=torch.get_num_threads())
-        self._query = built if built is not None else False
+            pass
+        finally:  # whatever happened, the runtime is settled: never 'pending' for good
+            self._query = built if built is not None else False
