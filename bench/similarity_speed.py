@@ -6,14 +6,17 @@ Graph: `--projects` projects in demo organisations of at most `--org-size` proje
 artifact names of the k-th get an `o<k>` mark), imported through the JSONL importer. One
 organisation per 5,000 projects keeps the generator linear (it samples every team from all
 people: one 100k organisation would take hours to generate) and keeps the graph's densities
-those of the earlier 5k runs. Project vectors are NOT made by the model (encoding 100k texts
-takes an hour here): every project gets a SYNTHETIC unit vector in 384 dimensions, drawn around
-one of `--clusters` centres (text embeddings cluster by topic), written through the bulk path
-(`maestro_graph/embed/bulk.py`: the service's own `set_project_embeddings` statement with the
-vector index dropped, then the index built once; `--vector-path per-batch` writes them with the
-index in place, as before: ~25 vectors/s at 100k). Unsaved specs are encoded by the real model
-(their vectors then live in another space than the synthetic ones: their latency counts, not
-their answers).
+those of the earlier 5k runs. Project vectors (`--vectors`):
+- `docstrings` (default): REAL embeddings of real short technical texts (`bench/text_corpus.py`:
+  docstrings of the installed Python distributions, encoded once and cached; ~17 minutes for
+  100k here). Each project's description IS its text, so the lexical evidence reads the same
+  words; unsaved specs are other texts of the corpus, so their answers are measured too.
+- `synthetic`: unit vectors drawn around `--clusters` centres with isotropic noise (384 intrinsic
+  dimensions: a worst case for the HNSW index, much harder than text); specs are encoded by the
+  model, so their vectors live in another space: their latency counts, not their answers.
+Either way the vectors are written through the bulk path (`maestro_graph/embed/bulk.py`: the
+service's own `set_project_embeddings` statement with the vector index dropped, then the index
+built once; `--vector-path per-batch` writes them with the index in place).
 
 - `stored_project`: `similarProjects(projectId, k: 10)` for `--queries` random projects, wall
   time and (`cpu`) this process's CPU time per call, which a loaded machine disturbs less;
@@ -25,7 +28,8 @@ their answers).
 - `after_write_ms`: the first call after an `updateProject` mutation, `--writes` times;
 - `semantic_recall_at_10`: the service's semantic candidates for a stored project (what the
   served answer fuses) against exact top-10 by numpy over the same vectors (tie-aware), with the
-  statement used (exact below MAESTRO_EMBEDDING_EXACT_MAX_NODES, else HNSW).
+  statement used (exact below MAESTRO_EMBEDDING_EXACT_MAX_NODES, else HNSW); with real vectors,
+  `spec_semantic_recall_at_10` does the same for the unsaved specs.
 
     .venv/bin/python bench/similarity_speed.py [--projects 100000] [--queries 200] [--writes 5]
         [--exact-max-nodes N] [--org-size 5000] [--vector-path bulk|per-batch]
@@ -48,6 +52,7 @@ import httpx
 import numpy as np
 
 from maestro_graph.api.app import create_app
+from maestro_graph.commands.embed import rebuild_stale_indexes
 from maestro_graph.config import Settings
 from maestro_graph.demo.generate import generate
 from maestro_graph.embed.bulk import load_vectors, wait_for_index
@@ -116,7 +121,8 @@ async def timed(client: httpx.AsyncClient, query: str, variables: dict[str, Any]
 
 
 async def measure(server: Any, projects: int, queries: int, writes: int, clusters: int,
-                  exact_max: int | None, org_size: int, vector_path: str, profile: bool) -> dict[str, Any]:
+                  exact_max: int | None, org_size: int, vector_path: str, profile: bool,
+                  source: str) -> dict[str, Any]:
     # A long request budget: the old code's first call took longer than the 10 s default (it is reported).
     settings = Settings(_env_file=None, embedding_background=False, request_timeout_s=300,  # type: ignore[call-arg]
                         secret_key="bench-only-secret")
@@ -128,15 +134,26 @@ async def measure(server: Any, projects: int, queries: int, writes: int, cluster
     # A kept data directory already loaded with the same inputs skips the ~40 minutes of set-up:
     # the graph can be built on a busy machine and the calls timed later on a quiet one.
     kept = server.data_dir / "similarity_speed.json"
-    inputs = {"projects": projects, "org_size": org_size, "clusters": clusters, "vector_path": vector_path}
+    corpus = None
+    if source == "docstrings":
+        import text_corpus
+
+        texts, data, probe_texts, probes, corpus = text_corpus.corpus(projects, queries)
+    inputs = {"projects": projects, "org_size": org_size, "clusters": clusters, "vector_path": vector_path,
+              "vectors": source, "texts": corpus and corpus["stored_digest"]}
     setup = json.loads(kept.read_text()) if kept.exists() else None
     if setup is not None and setup["inputs"] == inputs:
         ids, specs = setup["ids"], setup["specs"]
         generate_s, import_s, vectors_s = setup["generate_s"], setup["import_s"], setup["vectors_s"]
         await wait_for_index(store, "Project")  # a restarted server rebuilds it from what is stored
+        # built under other HNSW options than today's: rebuilt as `maestro embed` would
+        out_setup = {"rebuilt_indexes": await rebuild_stale_indexes(store)}
     else:
         t = time.perf_counter()
         records = organisations(projects, org_size)
+        if source == "docstrings":  # each project's description is the text its vector encodes
+            for i, r in enumerate(r for r in records if r["kind"] == "project"):
+                r["description"] = texts[i]
         generate_s = time.perf_counter() - t
         t = time.perf_counter()
         await import_lines(store, [json.dumps(r) for r in records], batch_size=1000)
@@ -145,15 +162,20 @@ async def measure(server: Any, projects: int, queries: int, writes: int, cluster
         specs = [{"description": r["description"], "tags": r.get("tags", [])} for r in records if r["kind"] == "project"]
         del records
         t = time.perf_counter()
-        await write_vectors(store, ids, clustered(len(ids), clusters, 1), vector_path)
+        await write_vectors(store, ids, data if source == "docstrings" else clustered(len(ids), clusters, 1),
+                            vector_path)
         vectors_s = time.perf_counter() - t
+        out_setup = {"rebuilt_indexes": []}
         kept.write_text(json.dumps({"inputs": inputs, "ids": ids, "specs": specs, "generate_s": generate_s,
                                     "import_s": import_s, "vectors_s": vectors_s}))
-    data = clustered(len(ids), clusters, 1)
+    if source == "synthetic":
+        data = clustered(len(ids), clusters, 1)
+    else:  # the specs: held-out texts of the corpus, with a project's tags
+        specs = [{"description": probe_texts[q], "tags": specs[q]["tags"]} for q in range(len(probe_texts))]
 
     app = create_app(settings, store=store)
     rng = random.Random(3)
-    out: dict[str, Any] = {}
+    out: dict[str, Any] = dict(out_setup)
     async with app.router.lifespan_context(app):
         sim = app.state.embedding.similarity
         editor = (await create_key(store, server_secret(settings), Role.EDITOR, "bench", "system")).key
@@ -176,7 +198,8 @@ async def measure(server: Any, projects: int, queries: int, writes: int, cluster
                 out["query_encoder"] = sim.encoder.query_backend
             CPU_MS.clear()
             spec_ms = []
-            for i in sample:  # every spec encoded: the generator repeats texts, which the service remembers
+            spec_sample = sample if source == "synthetic" else list(range(len(specs)))
+            for i in spec_sample:  # every spec encoded: the generator repeats texts, which the service remembers
                 sim.recent.clear()
                 spec_ms.append(await timed(client, SIMILAR, {"spec": {
                     "description": specs[i]["description"], "tags": specs[i]["tags"]}}))
@@ -186,12 +209,12 @@ async def measure(server: Any, projects: int, queries: int, writes: int, cluster
                 out["profile"] = await profiled(client, store, [{"id": ids[i]} for i in sample[:50]])
                 sim.recent.clear()
                 out["profile_spec"] = await profiled(client, store, [{"spec": {
-                    "description": specs[i]["description"], "tags": specs[i]["tags"]}} for i in sample[:50]])
+                    "description": specs[i]["description"], "tags": specs[i]["tags"]}} for i in spec_sample[:50]])
             after = []
             for w in range(writes):
                 await timed(client, UPDATE, {"id": ids[w], "d": f"{specs[w]['description']} (revised {w})"})
                 after.append(await timed(client, SIMILAR, {"id": ids[rng.randrange(len(ids))]}))
-            out["after_write"] = summary(after)
+            out["after_write"] = summary(after) if after else None
 
         from maestro_graph.similarity import service
 
@@ -207,10 +230,19 @@ async def measure(server: Any, projects: int, queries: int, writes: int, cluster
             hits.append(sum(1 for row in list(found)[:10] if sims[position[snap.projects[row].id]] >= tenth) / 10)
         out["semantic_recall_at_10"] = {"recall": round(statistics.mean(hits), 4), "n": len(hits),
                                         "statement": service.neighbours_statement(sim, snap)}
+        if source == "docstrings":
+            hits = []
+            for q in range(min(100, len(probes))):
+                found = await service.semantic_candidates(store, sim, snap, stored_id=None, vector=probes[q].tolist(), pool=10)
+                sims = data @ probes[q]
+                tenth = np.partition(-sims, 9)[9] * -1 - 1e-5
+                hits.append(sum(1 for row in list(found)[:10] if sims[position[snap.projects[row].id]] >= tenth) / 10)
+            out["spec_semantic_recall_at_10"] = {"recall": round(statistics.mean(hits), 4), "n": len(hits)}
         out["fusion"] = snap.fusion.method if snap.fusion else None
     await root.close()
     return {"inputs": {"projects": len(ids), "queries": queries, "writes": writes, "clusters": clusters,
-                       "vectors": "synthetic clustered unit vectors (384-d), written straight into the store",
+                       "vectors": ("synthetic clustered unit vectors (384-d), written straight into the store"
+                                   if source == "synthetic" else corpus),
                        "exact_max_nodes": settings.embedding_exact_max_nodes,
                        "org_size": org_size, "vector_path": vector_path, "generate_s": round(generate_s, 1),
                        "import_s": round(import_s, 1), "vectors_s": round(vectors_s, 1)}, "results": out}
@@ -277,7 +309,9 @@ def main() -> None:
     parser.add_argument("--projects", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--writes", type=int, default=5)
-    parser.add_argument("--clusters", type=int, default=50)
+    parser.add_argument("--clusters", type=int, default=50, help="with --vectors synthetic")
+    parser.add_argument("--vectors", choices=["docstrings", "synthetic"], default="docstrings",
+                        help="real text embeddings (bench/text_corpus.py) or synthetic clustered ones")
     parser.add_argument("--exact-max-nodes", type=int, default=None,
                         help="override MAESTRO_EMBEDDING_EXACT_MAX_NODES (0: always the HNSW index)")
     parser.add_argument("--org-size", type=int, default=5000, help="projects per generated organisation")
@@ -289,7 +323,8 @@ def main() -> None:
                         help="after the timed calls, 50 more under cProfile with store statements timed by name")
     args = parser.parse_args()
     harness.run(lambda server: measure(server, args.projects, args.queries, args.writes, args.clusters,
-                                       args.exact_max_nodes, args.org_size, args.vector_path, args.profile),
+                                       args.exact_max_nodes, args.org_size, args.vector_path, args.profile,
+                                       args.vectors),
                 keep=args.keep)
 
 

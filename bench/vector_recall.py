@@ -1,18 +1,20 @@
 """Recall@10 of FalkorDB's HNSW index against exact search, per efRuntime, and its latency.
 
 Vectors (`--source`): `synthetic`, `--vectors` unit vectors in 384 dimensions drawn around
-`--clusters` centres (text embeddings cluster by topic; uniform random vectors would understate
-what an index does on them); or `demo`, REAL embeddings: the texts of the demo organisation's
+`--clusters` centres (isotropic noise around each: 384 intrinsic dimensions, a worst case for an
+HNSW graph, far harder than text); `docstrings`, REAL embeddings of `--vectors` real short
+technical texts (`bench/text_corpus.py`: docstrings of the installed Python distributions, the
+only 100k-sized real text corpus here), probed with other texts of the same corpus; or `demo`, REAL embeddings: the texts of the demo organisation's
 projects and artifacts (`generate(7)`, as many projects as needed for `--vectors` texts) through
 the real model (all-MiniLM-L6-v2), probed with the texts of another organisation (`generate(8)`). Exact top-10 is computed in numpy; the index answers `db.idx.vector.queryNodes` on a
 graph whose vectors are written once, without an index, then indexed once per (M, efRuntime)
-(`--m`, `--ef`; efConstruction 200; `index_build_s` is the store building it over what is
+(`--m`, `--ef`, `--ef-construction`; `index_build_s` is the store building it over what is
 stored, as `maestro_graph/embed/bulk.py` does); exact in-store search
 (`vec.cosineDistance` over every node, the service's choice below
 MAESTRO_EMBEDDING_EXACT_MAX_NODES) is timed as the baseline.
 
     .venv/bin/python bench/vector_recall.py [--vectors 20000] [--queries 200] [--ef 10 50 100 200]
-        [--m 16] [--source synthetic|demo]
+        [--m 16] [--ef-construction 200] [--source synthetic|docstrings|demo]
 """
 
 from __future__ import annotations
@@ -59,10 +61,15 @@ def real_vectors(n: int, queries: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 async def measure(server: Any, n: int, queries: int, efs: list[int], clusters: int, source: str,
-                  ms: list[int]) -> dict[str, Any]:
+                  ms: list[int], constructions: list[int]) -> dict[str, Any]:
+    provenance = None
     if source == "demo":
         data, probes = real_vectors(n, queries)
         n, queries = len(data), len(probes)
+    elif source == "docstrings":
+        import text_corpus
+
+        _, data, _, probes, provenance = text_corpus.corpus(n, queries)
     else:
         data, probes = vectors(n, clusters, 1), vectors(queries, clusters, 2)
     sims = probes @ data.T
@@ -81,11 +88,12 @@ async def measure(server: Any, n: int, queries: int, efs: list[int], clusters: i
         await g.query("UNWIND $rows AS r CREATE (:P {i: r.i, v: vecf32(r.v)})", {"rows": rows})
     load_s = time.perf_counter() - t
     out: dict[str, Any] = {}
-    for m in ms:
+    settings = [(m, c) for m in ms for c in constructions]
+    for m, construction in settings:
         for ef in efs:
             t = time.perf_counter()
             await g.query("CREATE VECTOR INDEX FOR (n:P) ON (n.v) OPTIONS {dimension: 384, similarityFunction: 'cosine', "
-                          f"M: {int(m)}, efConstruction: 200, efRuntime: {int(ef)}}}")
+                          f"M: {int(m)}, efConstruction: {int(construction)}, efRuntime: {int(ef)}}}")
             await root._wait_indexes(g, timeout_s=3600)
             build_s = time.perf_counter() - t
             hits, times = [], []
@@ -95,7 +103,7 @@ async def measure(server: Any, n: int, queries: int, efs: list[int], clusters: i
                                        {"v": probes[q].tolist()})
                 times.append((time.perf_counter() - t) * 1000)
                 hits.append(min(10, sum(1 for r in res.result_set if sims[q, r[0]] >= tenth[q])) / 10)
-            key = f"ef_{ef}" if len(ms) == 1 else f"M_{m}_ef_{ef}"
+            key = _key(m, construction, ef, len(settings) > 1)
             out[key] = {"recall_at_10": round(statistics.mean(hits), 4),
                         "p50_ms": round(statistics.median(times), 3),
                         "p95_ms": round(sorted(times)[int(0.95 * (len(times) - 1))], 3),
@@ -111,11 +119,15 @@ async def measure(server: Any, n: int, queries: int, efs: list[int], clusters: i
                              "p95_ms": round(sorted(times)[int(0.95 * (len(times) - 1))], 3)}
     await g.delete()
     await root.close()
-    chosen = {m: next((ef for ef in efs if out[f"ef_{ef}" if len(ms) == 1 else f"M_{m}_ef_{ef}"]["recall_at_10"] >= 0.95),
-                      None) for m in ms}
+    chosen = {f"M_{m}_efc_{c}": next((ef for ef in efs if out[_key(m, c, ef, len(settings) > 1)]["recall_at_10"] >= 0.95),
+                                     None) for m, c in settings}
     return {"inputs": {"source": source, "vectors": n, "queries": queries, "clusters": clusters, "M": ms,
-                       "efConstruction": 200, "load_s": round(load_s, 1)},
-            "results": out, "smallest_ef_with_recall_0_95": chosen if len(ms) > 1 else chosen[ms[0]]}
+                       "efConstruction": constructions, "load_s": round(load_s, 1), "corpus": provenance},
+            "results": out, "smallest_ef_with_recall_0_95": chosen if len(settings) > 1 else next(iter(chosen.values()))}
+
+
+def _key(m: int, construction: int, ef: int, full: bool) -> str:
+    return f"M_{m}_efc_{construction}_ef_{ef}" if full else f"ef_{ef}"
 
 
 def main() -> None:
@@ -125,10 +137,12 @@ def main() -> None:
     parser.add_argument("--clusters", type=int, default=50)
     parser.add_argument("--ef", type=int, nargs="+", default=[10, 50, 100, 200])
     parser.add_argument("--m", type=int, nargs="+", default=[16], help="HNSW M values (each with every --ef)")
-    parser.add_argument("--source", choices=["synthetic", "demo"], default="synthetic")
+    parser.add_argument("--ef-construction", type=int, nargs="+", default=[200],
+                        help="HNSW efConstruction values (each with every --m and --ef)")
+    parser.add_argument("--source", choices=["synthetic", "docstrings", "demo"], default="synthetic")
     args = parser.parse_args()
     harness.run(lambda server: measure(server, args.vectors, args.queries, args.ef, args.clusters, args.source,
-                                       args.m))
+                                       args.m, args.ef_construction))
 
 
 if __name__ == "__main__":
