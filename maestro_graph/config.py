@@ -114,8 +114,8 @@ class Settings(BaseSettings):
         "process (lower priority) instead of a thread, so encoding never holds the serving process's GIL or cores.")
     embedding_background_threads: int = Field(1, ge=1, le=64, description="torch threads of that child process "
         "(leave the other cores to reads).")
-    embedding_exact_max_nodes: int = Field(20_000, ge=0, description="Up to this many vectors, nearest neighbours are "
-        "exact (vec.cosineDistance); above, the HNSW index answers (see bench/vector_recall.py).")
+    embedding_exact_max_nodes: int = Field(2_000, ge=0, description="Up to this many vectors, nearest neighbours are "
+        "exact (vec.cosineDistance); above, the HNSW index answers, faster from ~2k vectors on (see bench/vector_recall.py).")
     similarity_cache_ttl_s: float = Field(30.0, gt=0, description="Rebuild the similarity snapshot (TF-IDF, graph "
         "neighbours) after this many seconds, or 20 times its last build time if longer (large graphs), besides "
         "after every write made through this process.")

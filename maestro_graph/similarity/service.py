@@ -35,7 +35,7 @@ class Similarity:
 
     encoder: Encoder | None
     cache: SnapshotCache = field(default_factory=SnapshotCache)
-    exact_max_nodes: int = 20_000
+    exact_max_nodes: int = 2_000
     recent: OrderedDict[str, Vector] = field(default_factory=OrderedDict)  # text -> vector, newest last
 
     async def encode(self, text: str) -> list[float] | None:
