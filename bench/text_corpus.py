@@ -30,6 +30,7 @@ import re
 import site
 import sysconfig
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -74,7 +75,7 @@ def texts(paths: list[str] | None = None) -> list[str]:
     for path in files:
         stat = path.stat()
         stamp.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-    cache = _folder() / f"texts-{stamp.hexdigest()[:16]}.json"
+    cache = _folder(_settings()) / f"texts-{stamp.hexdigest()[:16]}.json"
     if cache.exists():
         return json.loads(cache.read_text())
     found: set[str] = set()
@@ -86,11 +87,14 @@ def texts(paths: list[str] | None = None) -> list[str]:
     return ordered
 
 
-def _folder() -> Path:
-    """The cache folder of the configured model (MAESTRO_MODEL_CACHE_DIR/bench/<model digest>)."""
+def _settings() -> Any:
     from maestro_graph.config import Settings
 
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    return Settings(_env_file=None)  # type: ignore[call-arg]
+
+
+def _folder(settings: Any) -> Path:
+    """The cache folder of the configured model (MAESTRO_MODEL_CACHE_DIR/bench/<model digest>)."""
     folder = settings.model_cache_dir / "bench" / hashlib.sha256(settings.embedding_model.encode()).hexdigest()[:12]
     folder.mkdir(parents=True, exist_ok=True)
     return folder
@@ -105,10 +109,9 @@ def vectors(items: list[str], progress: bool = True) -> np.ndarray:
     cached on disk by its digest and the model, so any prefix of the corpus reuses the chunks
     already encoded and an interrupted run resumes."""
     from maestro_graph.api.embedding import make_encoder
-    from maestro_graph.config import Settings
 
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
-    folder = _folder()
+    settings = _settings()
+    folder = _folder(settings)
     chunks = [items[start:start + CHUNK] for start in range(0, len(items), CHUNK)]
     parts: list[np.ndarray] = []
     encoder = None

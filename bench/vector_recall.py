@@ -4,7 +4,8 @@ Vectors (`--source`): `synthetic`, `--vectors` unit vectors in 384 dimensions dr
 `--clusters` centres (isotropic noise around each: 384 intrinsic dimensions, a worst case for an
 HNSW graph, far harder than text); `docstrings`, REAL embeddings of `--vectors` real short
 technical texts (`bench/text_corpus.py`: docstrings of the installed Python distributions, the
-only 100k-sized real text corpus here), probed with other texts of the same corpus; or `demo`, REAL embeddings: the texts of the demo organisation's
+only 100k-sized real text corpus here), probed with other texts of the same corpus; or `demo`,
+REAL embeddings: the texts of the demo organisation's
 projects and artifacts (`generate(7)`, as many projects as needed for `--vectors` texts) through
 the real model (all-MiniLM-L6-v2), probed with the texts of another organisation (`generate(8)`). Exact top-10 is computed in numpy; the index answers `db.idx.vector.queryNodes` on a
 graph whose vectors are written once, without an index, then indexed once per (M, efRuntime)
