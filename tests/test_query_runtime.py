@@ -77,3 +77,17 @@ def test_a_pipeline_it_cannot_reproduce_stays_on_torch(exported: tuple[Encoder, 
     model = encoder.load()
     max_pooled = SentenceTransformer(modules=[model[0], Pooling(384, pooling_mode="max")], device="cpu")
     assert onnx.build(max_pooled, cache, threads=1) is None
+
+
+def test_the_export_is_fused_and_the_plain_one_answers_the_same(exported: tuple[Encoder, Path], tmp_path: Path) -> None:
+    import onnx as onnx_format
+
+    encoder, cache = exported
+    ops = {node.op_type for node in onnx_format.load(str(next(cache.glob("*.onnx")))).graph.node}
+    # each layer's attention, layer norms and the embeddings folded into onnxruntime's fused kernels
+    assert {"Attention", "SkipLayerNormalization", "EmbedLayerNormalization"} <= ops
+    assert "Softmax" not in ops
+    plain = onnx.build(encoder.load(), tmp_path, threads=1, fused=False)
+    assert plain is not None
+    assert "Attention" not in {node.op_type for node in onnx_format.load(str(next(tmp_path.glob("*.onnx")))).graph.node}
+    assert np.abs(plain.encode(TEXTS) - np.array(encoder.encode_query(TEXTS))).max() <= onnx.TOLERANCE
