@@ -9,6 +9,7 @@ and return ids and similarities.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -16,14 +17,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from maestro_graph import model as m
+from maestro_graph.embed.bulk import index_ready
 from maestro_graph.embed.encoder import Encoder, EncoderUnavailable
 from maestro_graph.embed.texts import node_text
 from maestro_graph.errors import InvalidInput, NotFound
 from maestro_graph.similarity import fusion
 from maestro_graph.similarity.snapshot import ProjectFacts, Snapshot, SnapshotCache
-from maestro_graph.store.port import GraphStore
+from maestro_graph.store.port import GraphStore, Row, StoreQueryError
 from maestro_graph.store.values import Vector
 
+log = logging.getLogger("maestro.similarity")
 MAX_K = 100
 RECENT_TEXTS = 256
 LEARN_QUERIES = 60
@@ -37,6 +40,7 @@ class Similarity:
     cache: SnapshotCache = field(default_factory=SnapshotCache)
     exact_max_nodes: int = 2_000
     recent: OrderedDict[str, Vector] = field(default_factory=OrderedDict)  # text -> vector, newest last
+    unindexed: set[tuple[str, str]] = field(default_factory=set)  # (graph, label) answered exactly: logged once
 
     async def encode(self, text: str) -> list[float] | None:
         """The text's vector, or None when no model is available (semantic evidence then drops out).
@@ -82,9 +86,37 @@ def spec_facts(spec: Mapping[str, Any]) -> ProjectFacts:
                         artifacts={}, people=frozenset(), text=node_text("Project", node))
 
 
+NEAREST = {"Project": ("project_neighbours_exact", "project_neighbours_ann"),
+           "Artifact": ("artifact_neighbours_exact", "artifact_neighbours_ann")}
+
+
 def neighbours_statement(sim: Similarity, snap: Snapshot) -> str:
     """Exact search up to MAESTRO_EMBEDDING_EXACT_MAX_NODES projects, the HNSW index above."""
-    return "project_neighbours_exact" if len(snap) <= sim.exact_max_nodes else "project_neighbours_ann"
+    return NEAREST["Project"][0] if len(snap) <= sim.exact_max_nodes else NEAREST["Project"][1]
+
+
+async def nearest(store: GraphStore, sim: Similarity, label: str, total: int, params: dict[str, Any]) -> list[Row]:
+    """The nearest vectors of `label`: exact search up to MAESTRO_EMBEDDING_EXACT_MAX_NODES nodes,
+    the HNSW index above, and exact search again while that index is missing or being built.
+
+    FalkorDB builds an index in the background (after a restart, a bulk load, `maestro embed`
+    rebuilding an index made with older options: minutes at 100k) and refuses queries meanwhile;
+    a slower answer (~60 ms at 100k) is better than an error. Any other failure is raised."""
+    exact, ann = NEAREST[label]
+    if total <= sim.exact_max_nodes:
+        return await store.read(exact, params)
+    try:
+        rows = await store.read(ann, params)
+    except StoreQueryError:
+        if await index_ready(store, label):
+            raise
+        if (store.graph, label) not in sim.unindexed:
+            log.warning("the %s vector index of graph %r is not built yet: exact search answers meanwhile",
+                        label, store.graph)
+        sim.unindexed.add((store.graph, label))
+        return await store.read(exact, params)
+    sim.unindexed.discard((store.graph, label))
+    return rows
 
 
 async def semantic_candidates(
@@ -94,7 +126,7 @@ async def semantic_candidates(
     semantic: dict[int, float] = {}
     if stored_id is None and vector is None:
         return semantic
-    for row in await store.read(neighbours_statement(sim, snap), {"id": stored_id, "vector": vector, "k": pool}):
+    for row in await nearest(store, sim, "Project", len(snap), {"id": stored_id, "vector": vector, "k": pool}):
         if row["id"] in snap.row:
             semantic[snap.row[row["id"]]] = max(0.0, float(row["similarity"]))
     return semantic
@@ -252,6 +284,5 @@ async def artifact_neighbours(store: GraphStore, sim: Similarity, text: str, k: 
     vector = await sim.encode(text)
     if vector is None:
         return {}
-    statement = "artifact_neighbours_exact" if total <= sim.exact_max_nodes else "artifact_neighbours_ann"
-    rows = await store.read(statement, {"vector": vector, "k": k})
+    rows = await nearest(store, sim, "Artifact", total, {"vector": vector, "k": k})
     return {row["id"]: float(row["similarity"]) for row in rows}

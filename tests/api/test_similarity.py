@@ -219,6 +219,36 @@ async def test_the_vector_index_path_agrees_with_exact_search_on_a_small_graph(g
     assert [h.semantic for h in indexed] == pytest.approx([h.semantic for h in exact], abs=1e-4)
 
 
+async def test_while_a_vector_index_is_missing_or_rebuilt_exact_search_answers(graph: Api, encoder: Encoder) -> None:
+    """FalkorDB refuses index queries until an index is built (after a restart, a bulk load or a
+    rebuild by `maestro embed`: minutes at 100k): answers must not fail meanwhile."""
+    from maestro_graph.embed.bulk import rebuild_index
+    from maestro_graph.similarity.service import Similarity, artifact_neighbours, nearest, similar_projects
+    from maestro_graph.store.port import StoreQueryError
+
+    exact = await similar_projects(graph.store, Similarity(encoder), project_id="p:fraud", spec=None, k=3)
+    indexed = Similarity(encoder, exact_max_nodes=0)  # the index path, as above 2,000 vectors
+    await graph.store.write("drop_project_vector_index")
+    await graph.store.write("drop_artifact_vector_index")
+    try:
+        during = await similar_projects(graph.store, indexed, project_id="p:fraud", spec=None, k=3)
+        spec = await similar_projects(graph.store, indexed, project_id=None, spec={"description": "card payment fraud"}, k=2)
+        near = await artifact_neighbours(graph.store, indexed, "fraud detection", 2, total=len(ARTIFACTS))
+        assert indexed.unindexed == {(graph.store.graph, "Project"), (graph.store.graph, "Artifact")}
+    finally:
+        await rebuild_index(graph.store, "Project")
+        await rebuild_index(graph.store, "Artifact")
+    assert [h.id for h in during] == [h.id for h in exact]
+    assert [h.semantic for h in during] == pytest.approx([h.semantic for h in exact], abs=1e-4)
+    assert {h.id for h in spec} == {"p:fraud", "p:chargeback"}
+    assert next(iter(near)) == "a:guard"
+    # once the index is back it answers again, and a failure with the index built is not hidden
+    again = await similar_projects(graph.store, indexed, project_id="p:fraud", spec=None, k=3)
+    assert [h.id for h in again] == [h.id for h in exact] and indexed.unindexed == {(graph.store.graph, "Artifact")}
+    with pytest.raises(StoreQueryError):
+        await nearest(graph.store, indexed, "Project", 10**6, {"id": None, "vector": [1.0, 0.0, 0.0], "k": 3})
+
+
 async def test_a_spec_on_an_empty_graph_finds_nothing_and_fails_nothing(api: Api) -> None:
     data = await gql(api.client, SIMILAR, spec={"description": "the of and"}, k=5)
     assert data["similarProjects"]["edges"] == []
