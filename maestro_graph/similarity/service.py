@@ -29,6 +29,7 @@ from maestro_graph.store.values import Vector
 log = logging.getLogger("maestro.similarity")
 MAX_K = 100
 RECENT_TEXTS = 256
+ANY_VECTOR = {"Project": "project_vector_any", "Artifact": "artifact_vector_any"}
 LEARN_QUERIES = 60
 
 
@@ -41,6 +42,28 @@ class Similarity:
     exact_max_nodes: int = 2_000
     recent: OrderedDict[str, Vector] = field(default_factory=OrderedDict)  # text -> vector, newest last
     unindexed: set[tuple[str, str]] = field(default_factory=set)  # (graph, label) answered exactly: logged once
+    with_vectors: set[tuple[str, str]] = field(default_factory=set)  # (graph, label) seen holding a vector
+    without_vectors: dict[tuple[str, str], tuple[int, float]] = field(default_factory=dict)  # -> (generation, when)
+
+    async def has_vectors(self, store: GraphStore, label: str) -> bool:
+        """Whether any `label` node holds a vector. Without one a query is not encoded: the model
+        would load (8 s on a cold server here) to compare the query with nothing.
+
+        A "yes" is kept (vectors are not taken away); a "no" holds until a write through this
+        process (the background worker's included) or the snapshot TTL, for writes by others."""
+        key = (store.graph, label)
+        if key in self.with_vectors:
+            return True
+        generation = self.cache.generations[store.graph]
+        seen = self.without_vectors.get(key)
+        if seen is not None and seen[0] == generation and time.monotonic() - seen[1] < self.cache.ttl_s:
+            return False
+        if await store.read(ANY_VECTOR[label]):
+            self.with_vectors.add(key)
+            self.without_vectors.pop(key, None)
+            return True
+        self.without_vectors[key] = (generation, time.monotonic())
+        return False
 
     async def encode(self, text: str) -> list[float] | None:
         """The text's vector, or None when no model is available (semantic evidence then drops out).
@@ -267,7 +290,9 @@ async def similar_projects(
         query, vector, stored = snap.projects[snap.row[project_id]], None, project_id
     else:
         query = spec_facts(spec or {})
-        vector, stored = await sim.encode(query.text), None
+        semantic = sim.encoder is not None and await sim.has_vectors(store, "Project")
+        vector = await sim.encode(query.text) if semantic else None
+        stored = None
     q_terms = snap.lexical.vectorize(query.text)
     comps = await components(store, sim, snap, query, stored_id=stored, vector=vector, pool=max(50, 5 * k),
                              exclude=project_id, terms=q_terms)
@@ -280,7 +305,10 @@ async def similar_projects(
 
 
 async def artifact_neighbours(store: GraphStore, sim: Similarity, text: str, k: int, total: int) -> dict[str, float]:
-    """Artifact id -> cosine similarity to `text`, for the `k` nearest (empty without a model)."""
+    """Artifact id -> cosine similarity to `text`, for the `k` nearest (empty without a model or
+    without any artifact vector)."""
+    if sim.encoder is None or not await sim.has_vectors(store, "Artifact"):
+        return {}
     vector = await sim.encode(text)
     if vector is None:
         return {}

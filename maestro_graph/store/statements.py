@@ -45,7 +45,8 @@ USED = frozenset({
     # search text for `contains` (maestro_graph/substrings.py)
     "projects_missing_search_text", "set_project_search_text",
     # embeddings and similarity (maestro_graph/embed, maestro_graph/similarity)
-    "artifact_count", "artifact_neighbours_ann", "artifact_neighbours_exact", "embedding_any", "embedding_state_artifacts",
+    "artifact_count", "artifact_neighbours_ann", "artifact_neighbours_exact", "artifact_vector_any", "embedding_any",
+    "embedding_state_artifacts", "project_vector_any",
     "embedding_state_projects", "project_neighbours_ann", "project_neighbours_exact", "project_semantic_scores",
     "search_artifacts_by_ids", "set_artifact_embeddings", "similarity_projects_page",
     # bulk vector loads: vectors written without the index, the index built once after (embed/bulk.py)

@@ -249,6 +249,22 @@ async def test_while_a_vector_index_is_missing_or_rebuilt_exact_search_answers(g
         await nearest(graph.store, indexed, "Project", 10**6, {"id": None, "vector": [1.0, 0.0, 0.0], "k": 3})
 
 
+async def test_no_query_is_encoded_while_no_node_holds_a_vector(api: Api, encoder: Encoder) -> None:
+    """Loading the model for a first query took 8 s on a cold server, to compare it with nothing."""
+    await load(api.store, catalogue())
+    search = await gql(api.client, SEARCH, q="card payments")  # words still find artifacts
+    spec = await gql(api.client, SIMILAR, spec={"description": "card payment fraud", "problemClass": "CLASSIFICATION"}, k=2)
+    assert {e["node"]["id"] for e in search["searchArtifacts"]["edges"]} >= {"a:guard"}
+    assert spec["similarProjects"]["edges"] and all(e["breakdown"]["semantic"] == 0 for e in spec["similarProjects"]["edges"])
+    sim = api.app.state.embedding.similarity
+    assert not sim.recent  # the service's memory of the texts it encoded (the model is shared by the process)
+    # once vectors are written through this process, the next query uses them at once
+    await embed_nodes(api.store, encoder)
+    api.app.state.embedding.changed(api.store.graph)
+    data = await gql(api.client, SEARCH, q="fraud detection")
+    assert data["searchArtifacts"]["edges"][0]["node"]["id"] == "a:guard" and list(sim.recent) == ["fraud detection"]
+
+
 async def test_a_spec_on_an_empty_graph_finds_nothing_and_fails_nothing(api: Api) -> None:
     data = await gql(api.client, SIMILAR, spec={"description": "the of and"}, k=5)
     assert data["similarProjects"]["edges"] == []
