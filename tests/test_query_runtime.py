@@ -91,3 +91,18 @@ def test_the_export_is_fused_and_the_plain_one_answers_the_same(exported: tuple[
     assert plain is not None
     assert "Attention" not in {node.op_type for node in onnx_format.load(str(next(tmp_path.glob("*.onnx")))).graph.node}
     assert np.abs(plain.encode(TEXTS) - np.array(encoder.encode_query(TEXTS))).max() <= onnx.TOLERANCE
+
+
+def test_a_process_that_exits_while_the_export_runs_exits_cleanly(tmp_path: Path) -> None:
+    """An export thread stopped inside torch's exporter or onnxruntime used to abort the process at
+    exit (status 134, "terminate called without an active exception"): a CLI command or a test run
+    ending soon after a first query failed with it."""
+    import subprocess
+    import sys
+
+    script = ("import sys, time\nfrom pathlib import Path\nfrom maestro_graph.embed.encoder import Encoder\n"
+              "e = Encoder(cache_dir=Path(sys.argv[1]))\ne.encode_query(['x'])\ntime.sleep(0.5)\n"
+              "print(e.query_backend)\n")
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-500:]
+    assert done.stdout.strip() in {"pending", "onnx"}

@@ -116,7 +116,10 @@ class Encoder:
             return
         with self._lock:
             if self._query_thread is None:
-                self._query_thread = threading.Thread(target=self._build_query, name="maestro-onnx-export", daemon=True)
+                # Not a daemon: the interpreter waits for a build under way at exit (seconds). A daemon
+                # thread stopped inside torch's exporter or onnxruntime aborts the process
+                # ("terminate called without an active exception", exit status 134).
+                self._query_thread = threading.Thread(target=self._build_query, name="maestro-onnx-export", daemon=False)
                 self._query_thread.start()
 
     def _build_query(self) -> None:
