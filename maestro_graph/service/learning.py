@@ -169,7 +169,9 @@ class PlanAdvice:
 
 ASSOCIATIONAL = ("associational: predicted success of past projects like this one at each team size, "
                  "not the effect of changing a team; points flagged extrapolated had fewer than 3 similar projects; "
-                 "the recommended size is the middle of the sizes the evidence cannot tell apart from the best")
+                 "the recommended size is the middle of the sizes the evidence cannot tell apart from the best; "
+                 "the curve comes from the team-size model and the predicted outcome from the success model, "
+                 "which weighs every feature, so the two can differ at the same size")
 
 
 async def plan_advice(

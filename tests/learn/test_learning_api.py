@@ -169,5 +169,6 @@ async def test_advice_for_a_planned_project_gives_a_team_curve_artifacts_and_an_
     assert all(pt["interval"]["low"] <= pt["successProbability"] <= pt["interval"]["high"] for pt in curve)
     assert advice["recommendedTeamSize"] in [pt["teamSize"] for pt in curve if not pt["extrapolated"]]
     assert "associational" in advice["note"] and "cannot tell apart from the best" in advice["note"]
+    assert "can differ at the same size" in advice["note"]  # the curve and the outcome come from two models
     assert advice["artifacts"]["edges"] and advice["predictedOutcome"]["durationDays"]["p50"] > 0
     assert bad["errors"][0]["extensions"]["code"] == "INVALID_INPUT"
