@@ -65,6 +65,13 @@ class Similarity:
         self.without_vectors[key] = (generation, time.monotonic())
         return False
 
+    async def query_vector(self, store: GraphStore, label: str, text: str) -> list[float] | None:
+        """`text`'s vector to compare with `label` nodes; None without a model or without any such
+        node holding a vector (semantic evidence then drops out)."""
+        if self.encoder is None or not await self.has_vectors(store, label):
+            return None
+        return await self.encode(text)
+
     async def encode(self, text: str) -> list[float] | None:
         """The text's vector, or None when no model is available (semantic evidence then drops out).
 
@@ -290,8 +297,7 @@ async def similar_projects(
         query, vector, stored = snap.projects[snap.row[project_id]], None, project_id
     else:
         query = spec_facts(spec or {})
-        semantic = sim.encoder is not None and await sim.has_vectors(store, "Project")
-        vector = await sim.encode(query.text) if semantic else None
+        vector = await sim.query_vector(store, "Project", query.text)
         stored = None
     q_terms = snap.lexical.vectorize(query.text)
     comps = await components(store, sim, snap, query, stored_id=stored, vector=vector, pool=max(50, 5 * k),
@@ -307,9 +313,7 @@ async def similar_projects(
 async def artifact_neighbours(store: GraphStore, sim: Similarity, text: str, k: int, total: int) -> dict[str, float]:
     """Artifact id -> cosine similarity to `text`, for the `k` nearest (empty without a model or
     without any artifact vector)."""
-    if sim.encoder is None or not await sim.has_vectors(store, "Artifact"):
-        return {}
-    vector = await sim.encode(text)
+    vector = await sim.query_vector(store, "Artifact", text)
     if vector is None:
         return {}
     rows = await nearest(store, sim, "Artifact", total, {"vector": vector, "k": k})
