@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from maestro_graph.errors import InvalidInput, NoModel, NotFound
+from maestro_graph.model import MAX_TEXT, ProblemClass, check_tags, check_text, classify_problem
 from maestro_graph.store.port import GraphStore
 
 _REGISTRIES: dict[Path, Any] = {}  # one per models directory, shared by the requests of a process
@@ -178,10 +179,10 @@ async def plan_advice(
     data_dir: Path, problem_class: str, complexity: float, team_size: int | None, description: str, tags: list[str],
 ) -> PlanAdvice:
     from gnn.data.snapshot import ProjectRecord
-    from maestro_graph.demo.signal import PROBLEM_CLASSES
 
-    if problem_class not in PROBLEM_CLASSES:
-        raise InvalidInput(f"problemClass must be one of {', '.join(PROBLEM_CLASSES)}", "problemClass")
+    problem_class, read_as = _planned_class(problem_class)
+    tags = check_tags(tags)
+    description = check_text(description, "description", max_len=MAX_TEXT, required=False, multiline=True) or ""
     if not 1 <= complexity <= 10:
         raise InvalidInput("complexityScore must be between 1 and 10", "complexityScore")
     if team_size is not None and not 1 <= team_size <= 100:
@@ -204,4 +205,19 @@ async def plan_advice(
     outcome = Outcome(p, low, high, served.quantiles("durationDays", x, problem_class),
                       served.quantiles("costUsd", x, problem_class), model.version, int(time.time() * 1000),
                       served.explain(x))
-    return PlanAdvice(best, curve, artifacts, outcome, ASSOCIATIONAL)
+    return PlanAdvice(best, curve, artifacts, outcome, read_as + ASSOCIATIONAL)
+
+
+def _planned_class(name: str) -> tuple[str, str]:
+    """The class a plan names, read as imports read it (any case, finer names such as
+    "object_detection" mapped to theirs), and a note saying so when it was mapped. Unlike an
+    import, which keeps an unknown name under "other", a plan naming no known class is refused:
+    advice for "other" would answer a question nobody asked."""
+    value, original = classify_problem(name)
+    known = original is None or value != ProblemClass.OTHER.value or original.strip().lower() == value
+    if not known:
+        choices = ", ".join(c.value for c in ProblemClass)
+        raise InvalidInput(f"problemClass must be one of {choices}, or a finer name such as object_detection",
+                           "problemClass")
+    mapped = original is not None and original.strip().lower() != value
+    return value, (f"problemClass {original!r} read as {value}; " if mapped else "")

@@ -72,7 +72,8 @@ class ModelInfo:
 
 @strawberry.input(description="A project being planned: what is known before it starts.")
 class RecommendationInput:
-    problem_class: str
+    problem_class: str = strawberry.field(
+        description="a class, in any case (nlp, NLP), or a finer name read as imports read it (object_detection: vision)")
     complexity_score: float
     team_size: int | None = None
     description: str = ""
