@@ -97,9 +97,23 @@ class ServedModel:
         cat = self.catalogue
         assert cat is not None
         users = [i for i in top if cat.usage[i, j]]
-        won = sum(1 for i in users if cat.success[i])
-        reasons = [f"{len(users)} of your {len(top)} most similar projects used it; {won} of them succeeded"]
-        reasons.append(f"used by {int(sig[1])} earlier {project.problem_class} projects ({int(sig[0])} in all)")
+        name = cat.families[j] if cat.families else None
+        versions = np.flatnonzero(cat.family_of == cat.family_of[j])
+        family_users = [i for i in top if cat.usage[i, versions].any()] if len(versions) > 1 else users
+        # The re-ranker weighs the need for the artifact's name over all its versions (usage splits
+        # across versions, the need does not), so the reason counts it that way too: "0 of your 10
+        # most similar projects used it" on the top pick, a newer version of what 6 of them used,
+        # would explain nothing.
+        if len(family_users) > len(users):
+            won = sum(1 for i in family_users if cat.success[i])
+            reasons = [f"{len(family_users)} of your {len(top)} most similar projects used {name} "
+                       f"({len(users)} this version); {won} of them succeeded"]
+        else:
+            won = sum(1 for i in users if cat.success[i])
+            reasons = [f"{len(users)} of your {len(top)} most similar projects used it; {won} of them succeeded"]
+        reasons.append(f"used by {int(sig[1])} earlier projects of class {project.problem_class} ({int(sig[0])} in all)")
+        if len(versions) > 1 and cat.vrank[j] == 0:
+            reasons.append(f"the newest of the {len(versions)} versions of {name}")
         return reasons
 
     # -- outcome ------------------------------------------------------------------------------
@@ -148,25 +162,38 @@ class ServedModel:
 
     def explain(self, x: np.ndarray, names: list[str] | None = None, top: int = 3) -> list[str]:
         """Top factors: how far p moves when one input is set to the training average. The probes
-        go through the model as one matrix: one call per input cost most of predictOutcome's time."""
+        go through the model as one matrix: one call per input cost most of predictOutcome's time.
+
+        Columns that encode one fact move together: team size with its log, a process metric with
+        its missing flag. A metric not measured yet is a factor of its own ("not measured yet"),
+        never "= 0": its value column holds 0 only as a placeholder beside the flag."""
         names = names or self.names()
+        column = {name: i for i, name in enumerate(names)}
+        means = np.asarray(self.feature_means)
         probes, factors = [x[0]], []
         for i, name in enumerate(names):
             if name.startswith(("text", "class=")) or name.endswith(":missing") or name == "log_team_size":
                 continue
-            if x[0, i] == self.feature_means[i]:
+            group = [i]
+            label = f"{name} = {x[0, i]:g}"
+            if name == "team_size" and "log_team_size" in column:
+                group.append(column["log_team_size"])
+            flag = column.get(f"{name}:missing")
+            if flag is not None:
+                group.append(flag)
+                if x[0, flag] == 1.0:
+                    label = f"{name} not measured yet"
+            if all(x[0, g] == means[g] for g in group):
                 continue
             probe = x[0].copy()
-            probe[i] = self.feature_means[i]
-            if name == "team_size":
-                probe[names.index("log_team_size")] = math.log1p(self.feature_means[i])
+            probe[group] = means[group]
+            if name == "team_size" and "log_team_size" in column:
+                probe[column["log_team_size"]] = math.log1p(means[i])
             probes.append(probe)
-            factors.append((name, x[0, i]))
+            factors.append(label)
         p = self.success(np.vstack(probes))
-        effects = [(float(p[0] - p[j + 1]), name, value) for j, (name, value) in enumerate(factors)]
-        effects.sort(key=lambda e: -abs(e[0]))
-        return [f"{name} = {value:g}: {delta:+.2f} success probability vs an average project"
-                for delta, name, value in effects[:top]]
+        effects = sorted(((float(p[0] - p[j + 1]), label) for j, label in enumerate(factors)), key=lambda e: -abs(e[0]))
+        return [f"{label}: {delta:+.2f} success probability vs an average project" for delta, label in effects[:top]]
 
     def team_curve(self, project: ProjectRecord, used: list[str], metrics: dict[str, float]) -> list[dict[str, Any]]:
         """Predicted success at each team size, the project's other content fixed; from the team
