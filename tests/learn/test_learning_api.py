@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -46,7 +47,41 @@ async def test_a_new_project_without_edges_gets_ranked_artifacts_with_reasons(sm
     assert len(edges) == 5
     scores = [e["score"] for e in edges]
     assert scores == sorted(scores, reverse=True)
-    assert all("most similar projects used it" in e["reasons"][0] for e in edges)
+    assert all(re.fullmatch(r"\d+ of your 10 most similar projects used (it|\S+ \(\d+ this version\)); "
+                            r"\d+ of them succeeded", e["reasons"][0]) for e in edges)
+
+
+async def test_a_recommendation_counts_the_neighbours_that_used_any_version_of_it(small_org: SmallOrg) -> None:
+    """The ranker weighs the need for an artifact's name over its versions; the reason must count
+    the same way, or a newest version would be explained by "0 of your 10 ... used it"."""
+    from gnn.data.snapshot import ProjectRecord
+    from maestro_graph.service.learning import current_model
+
+    await load(small_org.store, [NEW_PROJECT])
+    async with client(small_org.store, small_org.data_dir) as c:
+        body = await post(c, RECOMMEND, {"id": "p:new", "k": 40})
+    served = current_model(small_org.data_dir).served
+    record = ProjectRecord(id="p:new", name=NEW_PROJECT["name"], description=NEW_PROJECT["description"],
+                           tags=NEW_PROJECT["tags"], problem_class="classification", complexity=6, status="planned",
+                           started_at=None, team_size=0, metadata={})
+    top, _ = served.catalogue.neighbours(served.features.text.transform(["p:new"], [record.text])[0])
+    neighbours = [served.project_ids[i] for i in top]
+    snap = small_org.snapshot
+    name_of = {a.id: a.name for a in snap.artifacts}
+    used = {pid: set(aids) for pid, aids in snap.used_by().items()}
+    mixed = 0
+    for edge in body["data"]["recommendArtifacts"]["edges"]:
+        aid, name = edge["node"]["id"], edge["node"]["name"]
+        this = sum(1 for n in neighbours if aid in used.get(n, ()))
+        any_version = sum(1 for n in neighbours if any(name_of[a] == name for a in used.get(n, ())))
+        first = edge["reasons"][0]
+        if any_version > this:
+            mixed += 1
+            assert first.startswith(f"{any_version} of your 10 most similar projects used {name} ({this} this version);")
+        else:
+            assert first.startswith(f"{this} of your 10 most similar projects used it;")
+        assert "earlier projects of class classification" in edge["reasons"][1]
+    assert mixed  # the demo's version chains make some neighbours use another version
 
 
 async def test_recommendations_skip_what_the_project_already_uses(small_org: SmallOrg) -> None:
@@ -163,6 +198,8 @@ async def test_advice_for_a_planned_project_gives_a_team_curve_artifacts_and_an_
     async with client(small_org.store, small_org.data_dir) as c:
         body = await post(c, ADVICE, {"in": spec})
         bad = await post(c, ADVICE, {"in": {**spec, "problemClass": "astrology"}})
+        shouted = await post(c, ADVICE, {"in": {**spec, "problemClass": "NLP", "tags": ["NLP", "Support"]}})
+        finer = await post(c, ADVICE, {"in": {**spec, "problemClass": "object_detection"}})
     advice = body["data"]["recommendations"]
     curve = advice["teamSizeCurve"]
     assert [pt["teamSize"] for pt in curve] == list(range(1, 13))
@@ -172,3 +209,28 @@ async def test_advice_for_a_planned_project_gives_a_team_curve_artifacts_and_an_
     assert "can differ at the same size" in advice["note"]  # the curve and the outcome come from two models
     assert advice["artifacts"]["edges"] and advice["predictedOutcome"]["durationDays"]["p50"] > 0
     assert bad["errors"][0]["extensions"]["code"] == "INVALID_INPUT"
+    assert bad["errors"][0]["extensions"]["field"] == "problemClass"
+    # the enum's spelling (NLP) and tags in any case are the same plan; a finer name is read as imports read it
+    assert shouted["data"]["recommendations"] == advice
+    note = finer["data"]["recommendations"]["note"]
+    assert note.startswith("problemClass 'object_detection' read as vision; ")
+
+
+def test_a_metric_not_measured_yet_is_explained_as_such_never_as_zero(small_org: SmallOrg) -> None:
+    """A planned project has no process metrics: its metric columns hold 0 beside a missing flag.
+    Explaining "churn = 0: +0.07" would credit it with a churn nobody measured."""
+    from gnn.data.snapshot import ProjectRecord
+    from maestro_graph.service.learning import current_model
+
+    served = current_model(small_org.data_dir).served
+    metrics = [n.removeprefix("metric:") for n in served.names() if n.startswith("metric:") and not n.endswith(":missing")]
+    assert metrics  # the small organisation's projects carry process metrics
+    planned = ProjectRecord(id="p:plan", name="plan", description="Classify card fraud", tags=["fraud"],
+                            problem_class="classification", complexity=6, status="planned", started_at=None,
+                            team_size=4, metadata={})
+    unmeasured = served.explain(served.row(planned, [], {}), top=1000)
+    assert not [f for f in unmeasured if re.match(r"metric:\S+ = ", f)]
+    assert {f.split(" not measured yet")[0] for f in unmeasured if "not measured yet" in f} == {f"metric:{t}" for t in metrics}
+    measured = served.explain(served.row(planned, [], {t: 3.0 for t in metrics}), top=1000)
+    assert {f.rsplit(": ", 1)[0] for f in measured if f.startswith("metric:")} <= {f"metric:{t} = 3" for t in metrics}
+    assert not [f for f in measured if "not measured" in f]
