@@ -46,9 +46,11 @@ async def hybrid_search(
         why = []
         if aid in text_rank:
             score += 1.0 / (RRF_K + text_rank[aid] + 1)
-            words = _matching(terms, row["node"])
-            if words:
-                why.append(f"matching terms: {', '.join(words[:3])}")
+        # Said of every hit, not only the full-text ones: the full-text index needs every word, so
+        # "fraud detection" finds "labelled fraud cases" by meaning alone, yet "fraud" is shared.
+        words = _matching(terms, row["node"])
+        if words:
+            why.append(f"matching terms: {', '.join(words[:3])}")
         if aid in near:
             score += 1.0 / (RRF_K + semantic_rank[aid] + 1)
             why.append(f"similar meaning ({near[aid]:.2f})")

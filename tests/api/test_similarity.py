@@ -115,6 +115,15 @@ async def test_search_explains_word_matches(graph: Api) -> None:
     assert "matching terms: forecaster" in top["reasons"]
 
 
+async def test_a_hit_found_by_meaning_still_names_the_words_it_shares(graph: Api) -> None:
+    """The full-text index needs every word, so "card fraud" finds charge-guard ("Scores card
+    payments...") by meaning only; "card" is still a word they share, and the reason says so."""
+    data = await gql(graph.client, SEARCH, q="card fraud")
+    guard = next(e for e in data["searchArtifacts"]["edges"] if e["node"]["id"] == "a:guard")
+    assert "matching terms: card" in guard["reasons"]
+    assert any(r.startswith("similar meaning") for r in guard["reasons"])
+
+
 async def test_similar_projects_of_a_stored_project_with_reasons_never_itself(graph: Api) -> None:
     data = await gql(graph.client, SIMILAR, id="p:fraud", k=3)
     edges = data["similarProjects"]["edges"]
