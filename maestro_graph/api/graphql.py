@@ -56,7 +56,7 @@ query Library {
     edges { score impactScore node { id name version
       versions { edges { node { version } } }
       lineage(direction: BOTH, depth: 3) { edges { depth path node { name } } }
-      coUsedWith(first: 3) { edges { count node { name } } } } }
+      coUsedWith(first: 3) { edges { count node { name version } } } } }
   }
 }
 
