@@ -260,3 +260,68 @@ def classify_problem(value: Any, field: str = "problemClass") -> tuple[str, str 
         return norm, None if norm == text else text
     mapped = PROBLEM_SUBCLASSES.get(norm, ProblemClass.OTHER)
     return mapped.value, text
+
+
+# Words sources use for a project's state -> the enum, matched like problem names. "failed" is
+# not among them: it is an outcome, not a state (status "completed" with outcome.success false),
+# and guessing would teach the meta-model a wrong label.
+STATUS_NAMES: dict[str, ProjectStatus] = {
+    **dict.fromkeys((
+        "planned", "planning", "proposed", "proposal", "backlog", "todo", "to_do", "not_started", "draft",
+        "idea", "new", "scoping"), ProjectStatus.PLANNED),
+    **dict.fromkeys((
+        "active", "in_progress", "inprogress", "ongoing", "running", "started", "wip", "open", "on_hold",
+        "paused", "blocked", "development", "in_development", "doing"), ProjectStatus.ACTIVE),
+    **dict.fromkeys((
+        "completed", "complete", "done", "finished", "closed", "delivered", "shipped", "deployed",
+        "released", "in_production", "production", "live"), ProjectStatus.COMPLETED),
+    **dict.fromkeys((
+        "cancelled", "canceled", "abandoned", "aborted", "stopped", "dropped", "killed", "discontinued",
+        "rejected", "archived"), ProjectStatus.CANCELLED),
+}
+
+# Artifact kinds sources use -> the enum. An unknown kind is "other", its name kept in metadata
+# (`artifactType`), as an unknown problem name is "other" with its name kept.
+ARTIFACT_TYPE_NAMES: dict[str, ArtifactType] = {
+    **dict.fromkeys((
+        "feature_pipeline", "pipeline", "features", "feature", "feature_view", "feature_set",
+        "feature_store", "etl", "data_pipeline", "transform", "transformation"), ArtifactType.FEATURE_PIPELINE),
+    **dict.fromkeys((
+        "model_template", "model", "template", "estimator", "architecture", "pretrained_model",
+        "checkpoint", "model_config"), ArtifactType.MODEL_TEMPLATE),
+    **dict.fromkeys((
+        "schema", "data_contract", "contract", "json_schema", "avro", "protobuf", "proto"), ArtifactType.SCHEMA),
+    **dict.fromkeys(("notebook", "jupyter", "ipynb", "jupyter_notebook"), ArtifactType.NOTEBOOK),
+    **dict.fromkeys(("dataset", "data_set", "data", "table", "corpus", "training_data"), ArtifactType.DATASET),
+    **dict.fromkeys((
+        "library", "lib", "package", "module", "sdk", "utility", "utilities", "utils", "tool",
+        "python_package"), ArtifactType.LIBRARY),
+    "other": ArtifactType.OTHER,
+}
+
+
+def _name_key(value: Any, field: str) -> str:
+    text = check_text(value.value if isinstance(value, Enum) else value, field, max_len=64)
+    assert text is not None
+    return re.sub(r"[\s\-]+", "_", text.lower())
+
+
+def read_status(value: Any, field: str = "status") -> str:
+    """A project's state from the words sources use ("In progress", "done", "canceled"), any case.
+    An unknown word is refused: a wrong state would mislabel the project for learning."""
+    key = _name_key(value, field)
+    if key in STATUS_NAMES:
+        return STATUS_NAMES[key].value
+    hint = ": it is an outcome; use status completed with outcome.success false" if key == "failed" else ""
+    raise InvalidInput(f"{field} must be one of {', '.join(s.value for s in ProjectStatus)} "
+                       f"(or a usual word for one, such as 'in progress', 'done', 'canceled'){hint}", field)
+
+
+def classify_artifact_type(value: Any, field: str = "artifactType") -> tuple[str, str | None]:
+    """(enum value, the source's own name when it is not one we know, else None); missing is "other"."""
+    if value is None:
+        return ArtifactType.OTHER.value, None
+    key = _name_key(value, field)
+    if key in ARTIFACT_TYPE_NAMES:
+        return ARTIFACT_TYPE_NAMES[key].value, None
+    return ArtifactType.OTHER.value, str(value.value if isinstance(value, Enum) else value).strip()

@@ -25,14 +25,15 @@ PERSON_KEYS = {"id", "name", "role", "skills", "metadata"}
 LINEAGE_TYPES = {"DERIVED_FROM": "import_derived_from", "NEW_VERSION_OF": "import_new_version_of"}
 
 
-def _metadata(rec: dict[str, Any], known: set[str]) -> str | None:
+def _metadata(rec: dict[str, Any], known: set[str], kept: dict[str, Any] | None = None) -> str | None:
+    """Unknown keys, the record's own `metadata`, and what validation `kept` of a value it mapped."""
     extra = {k: v for k, v in rec.items() if k not in known and k != "kind"}
     given = rec.get("metadata")
     if isinstance(given, dict):
         extra = {**given, **extra}
     elif given is not None:
         raise InvalidInput("metadata must be an object", "metadata")
-    return m.metadata_json(extra)
+    return m.metadata_json({**extra, **(kept or {})})
 
 
 def _drop_none(props: dict[str, Any]) -> dict[str, Any]:
@@ -48,7 +49,7 @@ def project(rec: dict[str, Any]) -> tuple[str, Row]:
         "description": m.check_text(rec.get("description"), "description", max_len=m.MAX_TEXT, required=False, multiline=True),
         "problemClass": problem_class,
         "problemSubclass": subclass,
-        "status": m.check_enum(rec.get("status", "planned"), m.ProjectStatus, "status"),
+        "status": m.read_status(rec["status"]) if rec.get("status") is not None else m.ProjectStatus.PLANNED.value,
         "tags": m.check_tags(rec.get("tags")),
         "metadata": _metadata(rec, PROJECT_KEYS),
         "repository": m.check_repository(rec["repository"]) if rec.get("repository") is not None else None,
@@ -68,9 +69,12 @@ def artifact(rec: dict[str, Any]) -> tuple[str, Row]:
     tags = m.check_tags(rec.get("tags"))
     version = m.check_version(rec.get("version", "1.0.0"))
     created_at = m.check_time(rec["createdAt"], "createdAt") if rec.get("createdAt") is not None else None
+    artifact_type, own_type = m.classify_artifact_type(rec.get("artifactType"))
+    # an unknown kind is "other"; the source's name for it stays readable in metadata
+    metadata = _metadata(rec, ARTIFACT_KEYS, {"artifactType": own_type} if own_type else None)
     props = {
         "name": m.check_text(rec.get("name"), "name"),
-        "artifactType": m.check_enum(rec.get("artifactType"), m.ArtifactType, "artifactType"),
+        "artifactType": artifact_type,
         "version": version,
         "versionKey": version_key(version, created_at),
         "description": m.check_text(rec.get("description"), "description", max_len=m.MAX_TEXT, required=False, multiline=True),
@@ -79,7 +83,7 @@ def artifact(rec: dict[str, Any]) -> tuple[str, Row]:
         "storagePath": m.check_text(rec.get("storagePath"), "storagePath", max_len=1000, required=False, multiline=True),
         "createdBy": m.check_id(rec["createdBy"], "createdBy") if rec.get("createdBy") is not None else None,
         "createdAt": created_at,
-        "metadata": _metadata(rec, ARTIFACT_KEYS),
+        "metadata": metadata,
     }
     return "import_artifacts", {"id": m.check_id(rec.get("id")), "props": _drop_none(props)}
 
