@@ -1,7 +1,9 @@
-// Usage count and mean usage impact of each artifact (the artifact's impact score).
+// Usage count and impact of each artifact: the estimate `maestro train` computed (insight/impact.py:
+// score, 95% interval, n) when there is one, else the mean impact recorded on its usages.
 UNWIND $ids AS aid
 MATCH (a:Artifact {id: aid})
 OPTIONAL MATCH (:Project)-[u:USED]->(a)
 WITH aid, a, count(u) AS usageCount, avg(u.impact) AS recorded
-// The impact computed by `maestro train` (insight/impact.py) when there is one, else the mean recorded one.
-RETURN aid AS id, usageCount, coalesce(a.impactScore, recorded) AS impactScore
+RETURN aid AS id, usageCount, coalesce(a.impactScore, recorded) AS impactScore,
+       CASE WHEN a.impactLow IS NULL THEN null
+            ELSE {score: a.impactScore, low: a.impactLow, high: a.impactHigh, n: a.impactN} END AS estimate

@@ -42,7 +42,7 @@ log = logging.getLogger("maestro.api")
 T = TypeVar("T")
 
 
-@strawberry.type(description="A search hit: the artifact, its fused rank score, its usage impact and why it matched.")
+@strawberry.type(description="A search hit: the artifact, its fused rank score, its impactScore and why it matched.")
 class ArtifactSearchEdge(Edge):
     node: Artifact
     score: float

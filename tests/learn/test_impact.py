@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from gnn.data.snapshot import Snapshot
 from maestro_graph.demo.signal import CURSED_SCHEMA
 from maestro_graph.insight.impact import estimate
@@ -37,8 +39,18 @@ async def test_training_stores_impacts_that_the_api_reports(small_org: SmallOrg)
     cursed = next(a.id for a in small_org.snapshot.artifacts
                   if a.name == CURSED_SCHEMA.name and a.version == CURSED_SCHEMA.version)
     async with client(small_org.store, small_org.data_dir) as c:
-        one = await post(c, "query($id: ID!) { artifact(id: $id) { impactScore } }", {"id": cursed})
+        one = await post(c, "query($id: ID!) { artifact(id: $id) { impactScore impactEstimate { score low high n } } }",
+                         {"id": cursed})
         above = await post(c, "{ searchArtifacts(minImpactScore: 0.0, first: 100) { edges { node { id } impactScore } } }")
     assert one["data"]["artifact"]["impactScore"] < 0
+    # the interval and n the estimate rests on, recomputed from the same outcomes
+    expected = estimate(_outcomes(small_org.snapshot), small_org.snapshot.usages,
+                        [a.id for a in small_org.snapshot.artifacts])[cursed]
+    shown = one["data"]["artifact"]["impactEstimate"]
+    assert shown["score"] == one["data"]["artifact"]["impactScore"]
+    assert shown["low"] <= shown["score"] <= shown["high"] and shown["n"] > 0
+    assert (shown["low"], shown["high"], shown["n"]) == (
+        pytest.approx(expected.low), pytest.approx(expected.high), expected.n)
     ids = {e["node"]["id"] for e in above["data"]["searchArtifacts"]["edges"]}
     assert cursed not in ids and all(e["impactScore"] >= 0 for e in above["data"]["searchArtifacts"]["edges"])
+

@@ -110,7 +110,7 @@ class ArtifactWhere:
     storage_path: StringFilter | None = None
     tags: TagFilter | None = None
     usage_count: NumberFilter | None = strawberry.field(default=None, description="how many times projects used it")
-    impact_score: NumberFilter | None = strawberry.field(default=None, description="mean impact of its usages (0-1)")
+    impact_score: NumberFilter | None = strawberry.field(default=None, description="its impactScore (the trained estimate, else the mean impact of its usages)")
     used_by: RelationFilter | None = strawberry.field(default=None, description="used by this project")
 
 

@@ -218,9 +218,17 @@ class Artifact:
     async def usage_count(self, info: Info) -> int:
         return int((await info.context.loaders.impact().load(self.id))["usageCount"])
 
-    @strawberry.field(description="Mean impact recorded on this artifact's usages (0-1), null if never scored.")
+    @strawberry.field(description="The change in success probability when a project uses this artifact, estimated "
+                                  "by `maestro train` within problem class and shrunk toward 0 (see impactEstimate); "
+                                  "before any training, the mean impact recorded on its usages; null if neither.")
     async def impact_score(self, info: Info) -> float | None:
         return (await info.context.loaders.impact().load(self.id))["impactScore"]
+
+    @strawberry.field(description="The trained impact estimate with its 95% interval and the number of using "
+                                  "projects with an outcome it rests on; null until `maestro train` has run.")
+    async def impact_estimate(self, info: Info) -> ImpactEstimate | None:
+        found = (await info.context.loaders.impact().load(self.id))["estimate"]
+        return ImpactEstimate(score=found["score"], low=found["low"], high=found["high"], n=int(found["n"])) if found else None
 
     @strawberry.field(description="Projects that used this artifact.")
     def used_by(self, info: Info, first: int | None = None, after: str | None = None) -> ArtifactUsageConnection:
@@ -318,6 +326,14 @@ class PersonProjectEdge(Edge):
     role: str | None
     since: EpochMillis | None
     since_iso: str | None = iso_field("since")
+
+
+@strawberry.type(description="An artifact's impact on success (associational; insight/impact.py documents the estimator).")
+class ImpactEstimate:
+    score: float
+    low: float
+    high: float
+    n: int
 
 
 @strawberry.type(description="An artifact a project used: the USED edge's context and impact.")
