@@ -21,6 +21,7 @@ from typing import Any
 from maestro_graph.errors import InvalidInput, MaestroError, StoreUnavailable
 from maestro_graph import model as m
 from maestro_graph.ingest import records
+from maestro_graph.service.writes import SYSTEM, now_ms
 from maestro_graph.store.port import GraphStore
 from maestro_graph.versions import version_key
 
@@ -199,7 +200,7 @@ async def _taken_versions(store: GraphStore, plan: ImportPlan) -> list[Problem]:
 
 async def write_plan(
     store: GraphStore, plan: ImportPlan, *, batch_size: int, progress: Callable[[int], None] | None = None,
-    checkpoint: bool = True,
+    checkpoint: bool = True, by: str = SYSTEM,
 ) -> ImportReport:
     """Write a validated plan; `checkpoint` compacts the store's log afterwards (see GraphStore.checkpoint).
 
@@ -209,6 +210,7 @@ async def write_plan(
     created: dict[str, int] = {}
     updated: dict[str, int] = {}
     written, total = 0, plan.count()
+    at = now_ms()  # one time for the whole import: its nodes were added together
     for row in plan.rows.get("import_artifacts", {}).values():  # importers other than JSONL build rows too
         props = row["props"]
         m.check_text(props.get("name"), "name")  # before any write: a control character crashes FalkorDB
@@ -218,7 +220,7 @@ async def write_plan(
             rows = list(plan.rows.get(statement, {}).values())
             for start in range(0, len(rows), batch_size):
                 chunk = rows[start : start + batch_size]
-                result = await store.write(statement, {"rows": chunk})
+                result = await store.write(statement, {"rows": chunk, "by": by, "at": at})
                 made = int(result[0]["created"]) if result else 0
                 created[statement] = created.get(statement, 0) + made
                 updated[statement] = updated.get(statement, 0) + len(chunk) - made

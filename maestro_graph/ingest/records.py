@@ -17,10 +17,14 @@ from maestro_graph.versions import version_key
 
 Row = dict[str, Any]
 
+# Who added and last changed a node and when (api/types/audit.py): an export writes them, an
+# import restores them as they were rather than burying them in metadata.
+AUDIT_KEYS = {"addedBy", "addedAt", "updatedBy", "updatedAt"}
 PROJECT_KEYS = {"id", "name", "description", "problemClass", "problemSubclass", "complexityScore", "status", "tags",
-                "startedAt", "completedAt", "outcome", "metadata", "repository"}
+                "startedAt", "completedAt", "outcome", "metadata", "repository", *AUDIT_KEYS}
 ARTIFACT_KEYS = {"id", "name", "artifactType", "version", "description", "tags", "storagePath", "createdAt",
-                 "createdBy", "metadata"}
+                 "createdBy", "metadata", *AUDIT_KEYS}
+METRIC_KEYS = {"project", "type", "value", "at", "source", "metadata", "id", *AUDIT_KEYS}
 PERSON_KEYS = {"id", "name", "role", "skills", "metadata"}
 LINEAGE_TYPES = {"DERIVED_FROM": "import_derived_from", "NEW_VERSION_OF": "import_new_version_of"}
 
@@ -34,6 +38,17 @@ def _metadata(rec: dict[str, Any], known: set[str], kept: dict[str, Any] | None 
     elif given is not None:
         raise InvalidInput("metadata must be an object", "metadata")
     return m.metadata_json({**extra, **(kept or {})})
+
+
+def _audit(rec: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key in ("addedBy", "updatedBy"):
+        if rec.get(key) is not None:
+            out[key] = m.check_id(rec[key], key)
+    for key in ("addedAt", "updatedAt"):
+        if rec.get(key) is not None:
+            out[key] = m.check_time(rec[key], key)
+    return out
 
 
 def _drop_none(props: dict[str, Any]) -> dict[str, Any]:
@@ -61,6 +76,7 @@ def project(rec: dict[str, Any]) -> tuple[str, Row]:
             props[key] = m.check_time(rec[key], key)
     if rec.get("outcome") is not None:
         props.update(m.check_outcome(rec["outcome"]))
+    props.update(_audit(rec))
     props.update(search_props("Project", props))  # lower-cased copy and trigrams for `contains`
     return "import_projects", {"id": m.check_id(rec.get("id")), "props": _drop_none(props)}
 
@@ -84,6 +100,7 @@ def artifact(rec: dict[str, Any]) -> tuple[str, Row]:
         "createdBy": m.check_id(rec["createdBy"], "createdBy") if rec.get("createdBy") is not None else None,
         "createdAt": created_at,
         "metadata": metadata,
+        **_audit(rec),
     }
     return "import_artifacts", {"id": m.check_id(rec.get("id")), "props": _drop_none(props)}
 
@@ -150,7 +167,8 @@ def metric(rec: dict[str, Any]) -> tuple[str, Row]:
         "value": float(m.check_number(rec.get("value"), "value")),
         "at": at,
         "source": m.check_text(rec.get("source"), "source", max_len=64, required=False),
-        "metadata": _metadata(rec, {"project", "type", "value", "at", "source", "metadata", "id"}),
+        "metadata": _metadata(rec, METRIC_KEYS),
+        **_audit(rec),
     }
     metric_id = m.check_id(rec["id"]) if rec.get("id") else m.derived_id("metric", project_id, mtype, at)
     return "import_metrics", {"id": metric_id, "project": project_id, "props": _drop_none(props)}
