@@ -25,7 +25,10 @@ from typing import Any
 from maestro_graph import model as m
 from maestro_graph.errors import InvalidInput
 from maestro_graph.ingest.target import metric_row
+from maestro_graph.service.writes import SYSTEM, now_ms
 from maestro_graph.store.port import GraphStore
+
+WEBHOOK = "webhook:github"  # the principal of points a signed GitHub delivery adds
 
 
 @dataclass(frozen=True)
@@ -138,13 +141,13 @@ def metric_rows(project_id: str, runs: Iterable[Run], source: str) -> list[dict[
 
 
 async def write_runs(store: GraphStore, project_id: str, runs: Iterable[Run], source: str, *, batch_size: int,
-                     progress: Callable[[int], None] | None = None) -> int:
-    """Write the runs' points; returns how many points were new."""
+                     progress: Callable[[int], None] | None = None, by: str = SYSTEM) -> int:
+    """Write the runs' points; returns how many points were new. `by`: who adds them (audit)."""
     rows = metric_rows(project_id, runs, source)
-    created = 0
+    created, at = 0, now_ms()
     for start in range(0, len(rows), batch_size):
         chunk = rows[start : start + batch_size]
-        result = await store.write("import_ci_metrics", {"rows": chunk})
+        result = await store.write("import_ci_metrics", {"rows": chunk, "by": by, "at": at})
         created += int(result[0]["created"]) if result else 0
         if progress:
             progress(len(chunk))
@@ -166,5 +169,5 @@ async def workflow_run_event(store: GraphStore, payload: Any, *, batch_size: int
     runs = github_runs(payload["workflow_run"])
     projects = [r["id"] for r in await store.read("project_by_repository", {"repository": repository})]
     for project_id in projects:
-        await write_runs(store, project_id, runs, "github-actions", batch_size=batch_size)
+        await write_runs(store, project_id, runs, "github-actions", batch_size=batch_size, by=WEBHOOK)
     return projects

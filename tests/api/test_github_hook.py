@@ -57,6 +57,8 @@ async def test_a_signed_completed_run_records_metrics_once(client: httpx.AsyncCl
     before = await graph_counts(store)
     replay = await client.post("/hooks/github", **delivery(completed()))
     assert replay.status_code == 200 and await graph_counts(store) == before
+    rows = await store.read("project_metrics", {"ids": ["p:1"], "type": None, "since": None, "skip": 0, "limit": 10})
+    assert {r["node"]["addedBy"] for r in rows[0]["page"]} == {"webhook:github"}  # who added the points
 
 
 async def test_bad_signature_is_401_and_changes_nothing(client: httpx.AsyncClient, store: GraphStore) -> None:
