@@ -146,8 +146,8 @@ async def write_runs(store: GraphStore, project_id: str, runs: Iterable[Run], so
     rows = metric_rows(project_id, runs, source)
     created, at = 0, now_ms()
     for start in range(0, len(rows), batch_size):
-        chunk = rows[start : start + batch_size]
-        result = await store.write("import_ci_metrics", {"rows": chunk, "by": by, "at": at})
+        chunk = [{**row, "by": by, "at": at} for row in rows[start : start + batch_size]]
+        result = await store.write("import_ci_metrics", {"rows": chunk})
         created += int(result[0]["created"]) if result else 0
         if progress:
             progress(len(chunk))

@@ -219,8 +219,8 @@ async def write_plan(
         for statement in WRITE_ORDER:
             rows = list(plan.rows.get(statement, {}).values())
             for start in range(0, len(rows), batch_size):
-                chunk = rows[start : start + batch_size]
-                result = await store.write(statement, {"rows": chunk, "by": by, "at": at})
+                chunk = [{**row, "by": by, "at": at} for row in rows[start : start + batch_size]]
+                result = await store.write(statement, {"rows": chunk})
                 made = int(result[0]["created"]) if result else 0
                 created[statement] = created.get(statement, 0) + made
                 updated[statement] = updated.get(statement, 0) + len(chunk) - made
