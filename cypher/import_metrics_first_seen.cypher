@@ -5,6 +5,6 @@ MATCH (p:Project {id: r.project})
 OPTIONAL MATCH (old:Metric {id: r.id})
 WITH r, p, old IS NULL AS isNew
 MERGE (m:Metric {id: r.id})
-ON CREATE SET m += r.props, m.addedBy = r.by, m.addedAt = r.at
+ON CREATE SET m += r.props
 MERGE (p)-[:HAS_METRIC]->(m)
 RETURN sum(CASE WHEN isNew THEN 1 ELSE 0 END) AS created
