@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     neo4j_database: str = Field("neo4j", description="Neo4j database used as the default graph.")
     store_pool_size: int = Field(16, ge=1, le=256, description="Connections to the store.")
     store_timeout_s: float = Field(30.0, gt=0, description="Give up on a store call after this many seconds.")
+    store_start_timeout_s: float = Field(
+        900.0, gt=0, description="How long to wait for the embedded store to load its data when it starts. FalkorDB "
+        "rebuilds every index while loading: a graph of 100k projects with vectors took 129 s here.")
     batch_size: int = Field(1000, ge=1, le=100_000, description="Records per UNWIND batch when importing.")
     host: str = Field("127.0.0.1", description="Address `maestro serve` binds.")
     port: int = Field(8000, ge=0, le=65535, description="Port `maestro serve` binds.")

@@ -53,6 +53,7 @@ SUPERVISE_POLL_S = 0.2
 RESTART_BACKOFF_S = (0.1, 5.0)  # first retry delay, then doubled up to the cap
 
 log = logging.getLogger(__name__)
+LOADING_NOTICE_S = 5.0
 
 
 def _child_setup() -> None:
@@ -325,9 +326,17 @@ class EmbeddedFalkorDB:
         return str(config)
 
     def _wait_ready(self) -> None:
-        """Poll until PING answers: loading a large append-only file takes a while."""
-        deadline = time.monotonic() + self.start_timeout_s
+        """Poll until PING answers: loading a large graph takes minutes (FalkorDB rebuilds every
+        index, the HNSW vector indexes included, before it accepts a connection), so a wait of
+        more than a few seconds is said once, with the setting that bounds it."""
+        started = time.monotonic()
+        deadline = started + self.start_timeout_s
+        told = False
         while time.monotonic() < deadline:
+            if not told and time.monotonic() - started > LOADING_NOTICE_S:
+                told = True
+                log.warning("the store in %s is still loading (a large graph rebuilds its indexes at every start); "
+                            "waiting up to %.0f s (MAESTRO_STORE_START_TIMEOUT_S)", self.data_dir, self.start_timeout_s)
             if self._process is not None and self._process.poll() is not None:
                 self._process = None
                 raise StoreUnavailable(
@@ -337,7 +346,8 @@ class EmbeddedFalkorDB:
                 return
             time.sleep(0.02)
         self._terminate()
-        raise StoreUnavailable(f"the embedded FalkorDB did not become ready in {self.start_timeout_s:.0f}s")
+        raise StoreUnavailable(f"the embedded FalkorDB did not become ready in {self.start_timeout_s:.0f}s; a large "
+                               f"graph loads for minutes: raise MAESTRO_STORE_START_TIMEOUT_S")
 
     def _remove_stale(self) -> None:
         """Remove a socket/pid left by a server that died without cleaning up."""

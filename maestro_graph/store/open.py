@@ -18,7 +18,7 @@ def embedded_server(settings: Settings, *, supervise: bool = False) -> EmbeddedF
     """`supervise`: restart the server if it dies (for the long-lived owner, `maestro serve`)."""
     return EmbeddedFalkorDB(
         settings.data_dir, fsync=settings.fsync, tcp_port=settings.falkordb_port,
-        query_timeout_s=settings.store_timeout_s, supervise=supervise,
+        query_timeout_s=settings.store_timeout_s, supervise=supervise, start_timeout_s=settings.store_start_timeout_s,
     )
 
 

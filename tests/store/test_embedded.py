@@ -395,6 +395,25 @@ def test_maestro_import_of_a_bad_file_exits_1_with_one_line_naming_the_line(
         kill_leftover_store(data)
 
 
+def test_a_store_that_loads_longer_than_the_start_timeout_says_which_setting_to_raise(tmp_path: Path) -> None:
+    """A large graph loads for minutes (FalkorDB rebuilds its indexes: 129 s at 100k projects with
+    vectors). The wait is MAESTRO_STORE_START_TIMEOUT_S (default 900 s, was a fixed 30 s, which
+    no 100k graph could start within); past it the command names the setting and leaves no store."""
+    data = tmp_path / "data"
+    path = write_jsonl(tmp_path / "org.jsonl", org(persons=2, projects=2, artifacts=1))
+    env = {**cli_env(data), "MAESTRO_STORE_START_TIMEOUT_S": "0.001"}  # shorter than any start
+    try:
+        with (tmp_path / "cli.err").open("wb") as e:
+            code = subprocess.run([str(MAESTRO), "import", str(path)], env=env, cwd=tmp_path, stdin=subprocess.DEVNULL,
+                                  stdout=subprocess.DEVNULL, stderr=e, timeout=120).returncode
+        err = (tmp_path / "cli.err").read_text()
+        assert code == 1 and "Traceback" not in err
+        assert "did not become ready" in err and "MAESTRO_STORE_START_TIMEOUT_S" in err
+        assert not (data / PID_NAME).exists() or not alive(store_pid(data))
+    finally:
+        kill_leftover_store(data)
+
+
 ATTACH_SNIPPET = """
 import sys, time
 from maestro_graph.store.embedded import EmbeddedFalkorDB
