@@ -18,8 +18,12 @@ from maestro_graph.store.port import GraphStore
 console = Console(stderr=True, soft_wrap=True)
 
 
-async def embed_with_progress(store: GraphStore, settings: Settings, *, everything: bool = False) -> dict[str, int]:
-    """Embed what needs it, one bar per label; returns how many nodes of each label were encoded."""
+async def embed_with_progress(store: GraphStore, settings: Settings, *, everything: bool = False,
+                              check_recall: bool = False) -> dict[str, int]:
+    """Embed what needs it, one bar per label; returns how many nodes of each label were encoded.
+
+    Then, when vectors or an index changed (or `check_recall`), report each index's recall on this
+    graph's vectors (`embed/recall.py`)."""
     from maestro_graph.api.embedding import make_encoder
     from maestro_graph.embed.encoder import EncoderUnavailable
     from maestro_graph.embed.upkeep import embed_nodes
@@ -44,8 +48,24 @@ async def embed_with_progress(store: GraphStore, settings: Settings, *, everythi
         raise InvalidInput(str(exc)) from None
     if report.total_encoded:
         await store.checkpoint()
-    await rebuild_stale_indexes(store)
+    rebuilt = await rebuild_stale_indexes(store)
+    if report.total_encoded or rebuilt or check_recall:
+        await report_recall(store, settings)
     return report.encoded
+
+
+async def report_recall(store: GraphStore, settings: Settings) -> None:
+    """One line per label whose index the service uses: its recall@10 against exact search."""
+    from maestro_graph.embed.bulk import index_ready
+    from maestro_graph.embed.recall import index_recall
+
+    for label in ("Project", "Artifact"):
+        if not await index_ready(store, label):
+            continue
+        with console.status(f"measuring the {label} vector index's recall"):
+            found = await index_recall(store, label, exact_max_nodes=settings.embedding_exact_max_nodes)
+        if found is not None:
+            console.print(found.line(settings.embedding_exact_max_nodes))
 
 
 async def rebuild_stale_indexes(store: GraphStore) -> list[str]:
@@ -72,7 +92,7 @@ def embed(everything: bool = typer.Option(False, "--all", help="re-embed every n
 
     async def go() -> dict[str, int]:
         async with open_store(settings) as store:
-            return await embed_with_progress(store, settings, everything=everything)
+            return await embed_with_progress(store, settings, everything=everything, check_recall=True)
 
     encoded = _run(go)
     console.print(f"embedded {encoded.get('Project', 0)} projects and {encoded.get('Artifact', 0)} artifacts "

@@ -52,6 +52,8 @@ USED = frozenset({
     # bulk vector loads: vectors written without the index, the index built once after (embed/bulk.py)
     "drop_project_vector_index", "create_project_vector_index", "drop_artifact_vector_index",
     "create_artifact_vector_index", "vector_index_states", "vector_index_options",
+    # the index recall check of `maestro embed` (embed/recall.py)
+    "sample_project_vectors", "sample_artifact_vectors",
     # relationship pages projecting only the selected properties (api/prefetch.py)
     "project_team_fields", "person_projects_fields", "project_artifacts_fields", "artifact_used_by_fields",
     "person_artifacts_created_fields", "artifact_co_used_fields",
