@@ -6,4 +6,5 @@ OPTIONAL MATCH (:Project)-[u:USED]->(a)
 WITH aid, a, count(u) AS usageCount, avg(u.impact) AS recorded
 RETURN aid AS id, usageCount, coalesce(a.impactScore, recorded) AS impactScore,
        CASE WHEN a.impactLow IS NULL THEN null
-            ELSE {score: a.impactScore, low: a.impactLow, high: a.impactHigh, n: a.impactN} END AS estimate
+            ELSE {score: a.impactScore, low: a.impactLow, high: a.impactHigh, n: a.impactN} END AS estimate,
+       a.impactByClass AS byClass

@@ -7,6 +7,7 @@ a server retraining in the background (`maestro_graph/service/retrain.py`) keeps
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -53,8 +54,17 @@ async def train_and_save(store: GraphStore, data_dir: Path, progress: Callable[[
 async def save_impacts(store: GraphStore, snapshot: Snapshot) -> dict[str, impact.Impact]:
     """Estimate every artifact's impact from the recorded outcomes and store it on the artifact."""
     outcomes = {p.id: (p.problem_class, p.success) for p in snapshot.projects if p.success is not None}
-    impacts = impact.estimate(outcomes, snapshot.usages, [a.id for a in snapshot.artifacts])
-    rows = [{"id": i.artifact_id, "score": i.score, "low": i.low, "high": i.high, "n": i.n} for i in impacts.values()]
+    ids = [a.id for a in snapshot.artifacts]
+    impacts = impact.estimate(outcomes, snapshot.usages, ids)
+    by_class = impact.estimate_by_class(outcomes, snapshot.usages, ids)
+    rows = [{"id": i.artifact_id, "score": i.score, "low": i.low, "high": i.high, "n": i.n,
+             "byClass": _class_impacts(by_class.get(i.artifact_id, {}))} for i in impacts.values()]
     if rows:
         await store.batch("set_artifact_impacts", rows, batch_size=1000)
     return impacts
+
+
+def _class_impacts(cells: dict[str, impact.Impact]) -> str:
+    """Per-class impacts as one JSON string (FalkorDB properties hold no maps), best first."""
+    rows = [{"problemClass": cls, "score": i.score, "low": i.low, "high": i.high, "n": i.n} for cls, i in cells.items()]
+    return json.dumps(sorted(rows, key=lambda r: (-r["score"], r["problemClass"])))

@@ -53,7 +53,7 @@ PROPERTIES: dict[str, dict[str, tuple[str, ...]]] = {
         "id": (), "__typename": (), "name": ("name",), "artifactType": ("artifactType",), "version": ("version",),
         "description": ("description",), "tags": ("tags",), "storagePath": ("storagePath",),
         "createdBy": ("createdBy",), "audit": AUDIT, "metadata": ("metadata",),
-        "usageCount": (), "impactScore": (), "impactEstimate": (), "usedBy": (), "coUsedWith": (), "versions": (), "lineage": (),
+        "usageCount": (), "impactScore": (), "impactEstimate": (), "impactByClass": (), "usedBy": (), "coUsedWith": (), "versions": (), "lineage": (),
     },
     "Person": {
         "id": (), "__typename": (), "name": ("name",), "role": ("role",), "skills": ("skills",),

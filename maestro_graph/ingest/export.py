@@ -15,7 +15,7 @@ from maestro_graph.substrings import SEARCHABLE, derived_keys
 PAGE = 5000
 INTERNAL = {"embedding", "tagsText", "versionKey", "embeddingModel", "embeddingTextHash",
             *(key for label in SEARCHABLE for key in derived_keys(label)),  # recomputed by the importer
-            "impactScore", "impactLow", "impactHigh", "impactN"}  # recomputed by `maestro train` from the outcomes
+            "impactScore", "impactLow", "impactHigh", "impactN", "impactByClass"}  # recomputed by `maestro train` from the outcomes
 EDGE_KINDS = {"MEMBER_OF": "membership", "USED": "usage", "DERIVED_FROM": "lineage", "NEW_VERSION_OF": "lineage"}
 
 

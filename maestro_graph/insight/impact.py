@@ -29,9 +29,11 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 Z = 1.96
 TAU_FLOOR = 0.05
+K = TypeVar("K")
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,36 @@ def estimate(
     outcomes: Mapping[str, tuple[str, bool]], usage: Iterable[tuple[str, str]], artifact_ids: Iterable[str]
 ) -> dict[str, Impact]:
     """`outcomes`: project id -> (problem class, success); `usage`: (project id, artifact id)."""
+    raw: dict[str, tuple[float, float, int]] = {}
+    for aid, (cells, n) in _cells(outcomes, usage, artifact_ids).items():
+        weights = sum(1 / v for _, v, _ in cells.values())
+        if weights > 0:
+            raw[aid] = (sum(d / v for d, v, _ in cells.values()) / weights, math.sqrt(1 / weights), n)
+    return {aid: Impact(aid, *values) for aid, values in _shrunk(raw).items()}
+
+
+def estimate_by_class(
+    outcomes: Mapping[str, tuple[str, bool]], usage: Iterable[tuple[str, str]], artifact_ids: Iterable[str]
+) -> dict[str, dict[str, Impact]]:
+    """Artifact id -> problem class -> its impact within that class alone (step 1's d_c), shrunk
+    the same way with a prior fitted over every (artifact, class) cell.
+
+    Why beside the pooled score: an artifact that helps one class only (a text encoder for nlp)
+    has a pooled score near 0 when it is also used, to no effect or worse, elsewhere; the class a
+    user plans for is what they ask about. n is the class's using projects with an outcome."""
+    raw = {(aid, cls): (d, math.sqrt(v), users)
+           for aid, (cells, _) in _cells(outcomes, usage, artifact_ids).items() for cls, (d, v, users) in cells.items()}
+    out: dict[str, dict[str, Impact]] = {}
+    for (aid, cls), values in _shrunk(raw).items():
+        out.setdefault(aid, {})[cls] = Impact(aid, *values)
+    return out
+
+
+def _cells(
+    outcomes: Mapping[str, tuple[str, bool]], usage: Iterable[tuple[str, str]], artifact_ids: Iterable[str]
+) -> dict[str, tuple[dict[str, tuple[float, float, int]], int]]:
+    """Artifact id -> ({class: (d_c, v_c, users in the class)}, users with an outcome) over the
+    classes with both users and non-users."""
     users: dict[str, set[str]] = {}
     for pid, aid in usage:
         if pid in outcomes:
@@ -64,26 +96,27 @@ def estimate(
     by_class: dict[str, list[str]] = {}
     for pid, (cls, _) in outcomes.items():
         by_class.setdefault(cls, []).append(pid)
-    raw: dict[str, tuple[float, float, int]] = {}
+    out = {}
     for aid in artifact_ids:
         used = users.get(aid, set())
-        weights = total = 0.0
+        cells = {}
         for cls, pids in by_class.items():
-            effect = _class_effect([outcomes[p][1] for p in pids if p in used],
-                                   [outcomes[p][1] for p in pids if p not in used])
-            if effect is None:
-                continue
-            d, v = effect
-            weights += 1 / v
-            total += d / v
-        if weights > 0:
-            raw[aid] = (total / weights, math.sqrt(1 / weights), len(used))
+            mine = [outcomes[p][1] for p in pids if p in used]
+            effect = _class_effect(mine, [outcomes[p][1] for p in pids if p not in used])
+            if effect is not None:
+                cells[cls] = (*effect, len(mine))
+        out[aid] = (cells, len(used))
+    return out
+
+
+def _shrunk(raw: Mapping[K, tuple[float, float, int]]) -> dict[K, tuple[float, float, float, int, float, float]]:
+    """Step 3 over raw (d, s, n) effects: (score, low, high, n, raw, raw_se) per key."""
     if not raw:
         return {}
     tau2 = max(TAU_FLOOR**2, sum(d * d - s * s for d, s, _ in raw.values()) / len(raw))
     out = {}
-    for aid, (d, s, n) in raw.items():
+    for key, (d, s, n) in raw.items():
         mean = d * tau2 / (tau2 + s * s)
         sd = math.sqrt(tau2 * s * s / (tau2 + s * s))
-        out[aid] = Impact(aid, mean, mean - Z * sd, mean + Z * sd, n, d, s)
+        out[key] = (mean, mean - Z * sd, mean + Z * sd, n, d, s)
     return out

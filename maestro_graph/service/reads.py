@@ -110,7 +110,7 @@ async def related_fields(
 async def artifact_impact(store: GraphStore, ids: Sequence[str]) -> list[dict[str, Any]]:
     rows = await store.read("artifact_impact", {"ids": list(ids)})
     found = {row["id"]: row for row in rows}
-    return [found.get(i, {"usageCount": 0, "impactScore": None, "estimate": None}) for i in ids]
+    return [found.get(i, {"usageCount": 0, "impactScore": None, "estimate": None, "byClass": None}) for i in ids]
 
 
 async def team_sizes(store: GraphStore, ids: Sequence[str]) -> list[int]:

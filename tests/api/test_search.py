@@ -201,5 +201,6 @@ async def test_equal_text_matches_rank_by_impact_unscored_last(api: Api, store: 
 
 
 async def test_before_training_the_impact_is_the_recorded_mean_and_there_is_no_estimate(library: Api) -> None:
-    data = await gql(library.client, '{ artifact(id: "a:tx") { impactScore impactEstimate { score low high n } } }')
-    assert data["artifact"] == {"impactScore": pytest.approx(impact("a:tx")), "impactEstimate": None}
+    data = await gql(library.client, '{ artifact(id: "a:tx") { impactScore impactEstimate { score low high n } '
+                                      'impactByClass { score } } }')
+    assert data["artifact"] == {"impactScore": pytest.approx(impact("a:tx")), "impactEstimate": None, "impactByClass": []}

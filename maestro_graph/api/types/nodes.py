@@ -230,6 +230,14 @@ class Artifact:
         found = (await info.context.loaders.impact().load(self.id))["estimate"]
         return ImpactEstimate(score=found["score"], low=found["low"], high=found["high"], n=int(found["n"])) if found else None
 
+    @strawberry.field(description="The trained impact within each problem class alone, best first (empty until "
+                                  "`maestro train`): an artifact that helps one class shows it here even when its "
+                                  "pooled impactScore is near 0.")
+    async def impact_by_class(self, info: Info) -> list[ClassImpact]:
+        stored = (await info.context.loaders.impact().load(self.id))["byClass"]
+        return [ClassImpact(problem_class=_problem_class(c["problemClass"]), score=c["score"], low=c["low"],
+                            high=c["high"], n=int(c["n"])) for c in (json.loads(stored) if stored else [])]
+
     @strawberry.field(description="Projects that used this artifact.")
     def used_by(self, info: Info, first: int | None = None, after: str | None = None) -> ArtifactUsageConnection:
         return _related(info, "artifact_used_by", first, after, self.id, lambda page: ArtifactUsageConnection.of(
@@ -330,6 +338,15 @@ class PersonProjectEdge(Edge):
 
 @strawberry.type(description="An artifact's impact on success (associational; insight/impact.py documents the estimator).")
 class ImpactEstimate:
+    score: float
+    low: float
+    high: float
+    n: int
+
+
+@strawberry.type(description="An artifact's impact on success within one problem class (associational).")
+class ClassImpact:
+    problem_class: ProblemClass  # type: ignore[valid-type]
     score: float
     low: float
     high: float
