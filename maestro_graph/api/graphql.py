@@ -56,7 +56,8 @@ query Library {
     edges { score impactScore node { id name version
       versions { edges { node { version } } }
       lineage(direction: BOTH, depth: 3) { edges { depth path node { name } } }
-      coUsedWith(first: 3) { edges { count node { name version } } } } }
+      coUsedWith(first: 3) { edges { count node { name version } } }
+      impactEstimate { score low high n } impactByClass { problemClass score n } } }
   }
 }
 
