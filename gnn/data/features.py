@@ -32,6 +32,12 @@ class FeatureSpace:
     metadata_keys: list[str] = field(default_factory=list)
     artifact_names: list[str] = field(default_factory=list)
     text: TextFeatures = field(default_factory=TextFeatures)
+    # The training median of each metric and metadata key: what a project that does not carry it
+    # (a planned project has no process metrics yet) gets in its column. Zero would read as an
+    # extreme value (no churn at all), which training projects, who all carry them, never had;
+    # a metric's missing flag still says it was not measured. Empty in models saved before: 0.
+    metric_fill: dict[str, float] = field(default_factory=dict)
+    metadata_fill: dict[str, float] = field(default_factory=dict)
 
     @classmethod
     def fit(cls, snapshot: Snapshot, train_ids: Sequence[str], text_dims: int = 32) -> FeatureSpace:
@@ -42,9 +48,15 @@ class FeatureSpace:
         names = {a.id: a.name for a in snapshot.artifacts}
         used = snapshot.used_by()
         name_counts = Counter(n_ for p in train for n_ in {names[a] for a in used.get(p.id, []) if a in names})
+        metric_types = sorted(t for t, c in metric_counts.items() if c / n >= COMMON_SHARE)
+        metadata_keys = sorted(k for k, c in meta_counts.items() if c / n >= COMMON_SHARE)
+        measured = {t: [snapshot.metrics[p.id][t] for p in train if t in snapshot.metrics.get(p.id, {})] for t in metric_types}
+        carried = {k: [float(p.metadata[k]) for p in train if _is_number(p.metadata.get(k))] for k in metadata_keys}
         space = cls(
-            metric_types=sorted(t for t, c in metric_counts.items() if c / n >= COMMON_SHARE),
-            metadata_keys=sorted(k for k, c in meta_counts.items() if c / n >= COMMON_SHARE),
+            metric_types=metric_types,
+            metadata_keys=metadata_keys,
+            metric_fill={t: float(np.median(v)) for t, v in measured.items() if v},
+            metadata_fill={k: float(np.median(v)) for k, v in carried.items() if v},
             artifact_names=sorted(a for a, c in name_counts.items() if c >= 3),
             text=TextFeatures(text_dims, snapshot.embeddings),
         )
@@ -70,6 +82,7 @@ class FeatureSpace:
         what is being predicted)."""
         names = {a.id: a.name for a in snapshot.artifacts}
         used = snapshot.used_by()
+        metric_fill, metadata_fill = getattr(self, "metric_fill", {}), getattr(self, "metadata_fill", {})
         rows = []
         for p in projects:
             metrics = snapshot.metrics.get(p.id, {})
@@ -77,9 +90,10 @@ class FeatureSpace:
             rows.append(
                 [p.complexity if p.complexity is not None else 5.5, float(p.team_size), float(np.log1p(p.team_size))]
                 + [float(p.problem_class == c) for c in self.classes]
-                + [metrics.get(t, 0.0) for t in self.metric_types]
+                + [metrics.get(t, metric_fill.get(t, 0.0)) for t in self.metric_types]
                 + [float(t not in metrics) for t in self.metric_types]
-                + [float(p.metadata[k]) if _is_number(p.metadata.get(k)) else 0.0 for k in self.metadata_keys]
+                + [float(p.metadata[k]) if _is_number(p.metadata.get(k)) else metadata_fill.get(k, 0.0)
+                   for k in self.metadata_keys]
                 + [float(a in used_names) for a in self.artifact_names]
             )
         text = self.text.transform([p.id for p in projects], [p.text for p in projects])

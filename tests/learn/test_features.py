@@ -73,3 +73,19 @@ def test_stored_embeddings_replace_tfidf_when_every_project_has_one(snapshot: Sn
     assert space.text.source == "embedding"
     x = space.transform(snap, snap.projects[:2])
     assert x[0, -3:].tolist() == [0.0, 1.0, 0.5]
+
+
+def test_a_project_without_process_metrics_reads_as_typical_and_flagged_not_as_zero(snapshot: Snapshot) -> None:
+    """A planned project has no metrics yet. A 0 in its churn column would read as "no churn at
+    all", a value no training project had, and shift every plan's prediction; it gets the
+    training median, and the missing flag says it was not measured."""
+    split = time_split(snapshot.projects)
+    space = FeatureSpace.fit(snapshot, split.train)
+    assert space.metric_types
+    planned = next(p for p in snapshot.projects if not snapshot.metrics.get(p.id))
+    row = space.transform(snapshot, [planned])[0]
+    names = space.names()
+    for t in space.metric_types:
+        values = [snapshot.metrics[i][t] for i in split.train if t in snapshot.metrics.get(i, {})]
+        assert row[names.index(f"metric:{t}")] == np.median(values) != 0.0
+        assert row[names.index(f"metric:{t}:missing")] == 1.0
