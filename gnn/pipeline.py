@@ -55,8 +55,7 @@ async def save_impacts(store: GraphStore, snapshot: Snapshot) -> dict[str, impac
     """Estimate every artifact's impact from the recorded outcomes and store it on the artifact."""
     outcomes = {p.id: (p.problem_class, p.success) for p in snapshot.projects if p.success is not None}
     ids = [a.id for a in snapshot.artifacts]
-    impacts = impact.estimate(outcomes, snapshot.usages, ids)
-    by_class = impact.estimate_by_class(outcomes, snapshot.usages, ids)
+    impacts, by_class = impact.estimate_all(outcomes, snapshot.usages, ids)
     rows = [{"id": i.artifact_id, "score": i.score, "low": i.low, "high": i.high, "n": i.n,
              "byClass": _class_impacts(by_class.get(i.artifact_id, {}))} for i in impacts.values()]
     if rows:

@@ -59,12 +59,7 @@ def estimate(
     outcomes: Mapping[str, tuple[str, bool]], usage: Iterable[tuple[str, str]], artifact_ids: Iterable[str]
 ) -> dict[str, Impact]:
     """`outcomes`: project id -> (problem class, success); `usage`: (project id, artifact id)."""
-    raw: dict[str, tuple[float, float, int]] = {}
-    for aid, (cells, n) in _cells(outcomes, usage, artifact_ids).items():
-        weights = sum(1 / v for _, v, _ in cells.values())
-        if weights > 0:
-            raw[aid] = (sum(d / v for d, v, _ in cells.values()) / weights, math.sqrt(1 / weights), n)
-    return {aid: Impact(aid, *values) for aid, values in _shrunk(raw).items()}
+    return _pooled(_cells(outcomes, usage, artifact_ids))
 
 
 def estimate_by_class(
@@ -76,8 +71,32 @@ def estimate_by_class(
     Why beside the pooled score: an artifact that helps one class only (a text encoder for nlp)
     has a pooled score near 0 when it is also used, to no effect or worse, elsewhere; the class a
     user plans for is what they ask about. n is the class's using projects with an outcome."""
+    return _by_class(_cells(outcomes, usage, artifact_ids))
+
+
+def estimate_all(
+    outcomes: Mapping[str, tuple[str, bool]], usage: Iterable[tuple[str, str]], artifact_ids: Iterable[str]
+) -> tuple[dict[str, Impact], dict[str, dict[str, Impact]]]:
+    """`estimate` and `estimate_by_class` from one pass over the usage (what training stores)."""
+    cells = _cells(outcomes, usage, artifact_ids)
+    return _pooled(cells), _by_class(cells)
+
+
+Cells = dict[str, tuple[dict[str, tuple[float, float, int]], int]]
+
+
+def _pooled(cells: Cells) -> dict[str, Impact]:
+    raw: dict[str, tuple[float, float, int]] = {}
+    for aid, (by_class, n) in cells.items():
+        weights = sum(1 / v for _, v, _ in by_class.values())
+        if weights > 0:
+            raw[aid] = (sum(d / v for d, v, _ in by_class.values()) / weights, math.sqrt(1 / weights), n)
+    return {aid: Impact(aid, *values) for aid, values in _shrunk(raw).items()}
+
+
+def _by_class(cells: Cells) -> dict[str, dict[str, Impact]]:
     raw = {(aid, cls): (d, math.sqrt(v), users)
-           for aid, (cells, _) in _cells(outcomes, usage, artifact_ids).items() for cls, (d, v, users) in cells.items()}
+           for aid, (by_class, _) in cells.items() for cls, (d, v, users) in by_class.items()}
     out: dict[str, dict[str, Impact]] = {}
     for (aid, cls), values in _shrunk(raw).items():
         out.setdefault(aid, {})[cls] = Impact(aid, *values)
@@ -86,7 +105,7 @@ def estimate_by_class(
 
 def _cells(
     outcomes: Mapping[str, tuple[str, bool]], usage: Iterable[tuple[str, str]], artifact_ids: Iterable[str]
-) -> dict[str, tuple[dict[str, tuple[float, float, int]], int]]:
+) -> Cells:
     """Artifact id -> ({class: (d_c, v_c, users in the class)}, users with an outcome) over the
     classes with both users and non-users."""
     users: dict[str, set[str]] = {}
