@@ -37,7 +37,7 @@ MAX_REPORTED = 20
 Problem = tuple[int, str | None, str]  # (line, field, message)
 
 
-# The statements that record who added a node (ON CREATE SET ... = r.by, r.at): projects and
+# The statements that record who first added a node (`SET n.addedBy = coalesce(n.addedBy, r.by)`): projects and
 # artifacts, what people ask "who brought this in" of. Not metric points: an import is mostly
 # points (21k of the demo's 26k records): stamping every node made bench/import_speed.py's
 # batched writes 10-20% slower (A/B, 40k records), for a question `Metric.source` answers.
