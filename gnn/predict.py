@@ -160,13 +160,15 @@ class ServedModel:
         q = np.exp(model.predict(self._content(x), [problem_class])[0])
         return (float(q[0]), float(q[1]), float(q[2]))
 
-    def explain(self, x: np.ndarray, names: list[str] | None = None, top: int = 3) -> list[str]:
+    def explain(self, x: np.ndarray, names: list[str] | None = None, top: int = 3,
+                unrecorded: frozenset[str] = frozenset()) -> list[str]:
         """Top factors: how far p moves when one input is set to the training average. The probes
         go through the model as one matrix: one call per input cost most of predictOutcome's time.
 
         Columns that encode one fact move together: team size with its log, a process metric with
         its missing flag. A metric not measured yet is a factor of its own ("not measured yet"),
-        never "= 0": its value column holds 0 only as a placeholder beside the flag."""
+        never "= 0": its value column holds a stand-in beside the flag. So are the `unrecorded`
+        inputs (`FeatureSpace.unrecorded`: no complexity, a metadata key the project lacks)."""
         names = names or self.names()
         column = {name: i for i, name in enumerate(names)}
         means = np.asarray(self.feature_means)
@@ -175,7 +177,7 @@ class ServedModel:
             if name.startswith(("text", "class=")) or name.endswith(":missing") or name == "log_team_size":
                 continue
             group = [i]
-            label = f"{name} = {x[0, i]:g}"
+            label = f"{name} not recorded" if name in unrecorded else f"{name} = {x[0, i]:g}"
             if name == "team_size" and "log_team_size" in column:
                 group.append(column["log_team_size"])
             flag = column.get(f"{name}:missing")

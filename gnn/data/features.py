@@ -75,6 +75,13 @@ class FeatureSpace:
             + [f"text{i}" for i in range(text_width)]
         )
 
+    def unrecorded(self, project: ProjectRecord) -> frozenset[str]:
+        """The inputs `project` has no value for, whose columns hold a stand-in (complexity 5.5, a
+        metadata key's training median): an explanation must not read the stand-in as a fact.
+        Process metrics are not listed: their own `:missing` columns say so."""
+        out = {f"meta:{k}" for k in self.metadata_keys if not _is_number(project.metadata.get(k))}
+        return frozenset(out | ({"complexity"} if project.complexity is None else set()))
+
     def transform(
         self, snapshot: Snapshot, projects: Sequence[ProjectRecord], *, with_usage: bool = True
     ) -> np.ndarray:

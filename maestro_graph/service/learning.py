@@ -124,7 +124,7 @@ async def predict_outcome(store: GraphStore, data_dir: Path, project_id: str) ->
     low, high = served.success_interval(p)
     duration = served.quantiles("durationDays", x, project.problem_class)
     cost = served.quantiles("costUsd", x, project.problem_class)
-    explanation = served.explain(x)
+    explanation = served.explain(x, unrecorded=served.features.unrecorded(project))
     unchanged = stored.input_hash == fingerprint and stored.created_at is not None
     created_at = int(stored.created_at) if unchanged else int(time.time() * 1000)  # type: ignore[arg-type]
     outcome = Outcome(p, low, high, duration, cost, model.version, created_at, explanation)
@@ -204,7 +204,7 @@ async def plan_advice(
     low, high = served.success_interval(p)
     outcome = Outcome(p, low, high, served.quantiles("durationDays", x, problem_class),
                       served.quantiles("costUsd", x, problem_class), model.version, int(time.time() * 1000),
-                      served.explain(x))
+                      served.explain(x, unrecorded=served.features.unrecorded(project)))
     return PlanAdvice(best, curve, artifacts, outcome, read_as + ASSOCIATIONAL)
 
 

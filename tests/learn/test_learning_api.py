@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import subprocess
 import sys
@@ -234,3 +235,27 @@ def test_a_metric_not_measured_yet_is_explained_as_such_never_as_zero(small_org:
     measured = served.explain(served.row(planned, [], {t: 3.0 for t in metrics}), top=1000)
     assert {f.rsplit(": ", 1)[0] for f in measured if f.startswith("metric:")} <= {f"metric:{t} = 3" for t in metrics}
     assert not [f for f in measured if "not measured" in f]
+
+
+def test_an_input_the_project_lacks_is_explained_as_not_recorded_never_as_its_stand_in(small_org: SmallOrg) -> None:
+    """A plan without a complexity score is read as 5.5 (the scale's middle), and a metadata key a
+    project lacks as the training median. "complexity = 5.5: +0.04" would state a fact nobody
+    gave; the factor is about the value being absent."""
+    from gnn.data.snapshot import ProjectRecord
+    from maestro_graph.service.learning import current_model
+
+    served = current_model(small_org.data_dir).served
+    plan = dict(id="p:plan", name="plan", description="Classify card fraud", tags=["fraud"],
+                problem_class="classification", status="planned", started_at=None, team_size=4)
+    vague = ProjectRecord(**plan, complexity=None, metadata={})
+    factors = served.explain(served.row(vague, [], {}), top=1000, unrecorded=served.features.unrecorded(vague))
+    assert "complexity not recorded" in [f.split(":")[0] for f in factors]
+    assert not [f for f in factors if f.startswith("complexity = ")]
+    stated = ProjectRecord(**plan, complexity=6, metadata={})
+    factors = served.explain(served.row(stated, [], {}), top=1000, unrecorded=served.features.unrecorded(stated))
+    assert "complexity = 6" in [f.split(":")[0] for f in factors]
+    # metadata: a key the model reads, present in one project and absent (or not a number) in others
+    space = dataclasses.replace(served.features, metadata_keys=["rows", "features"])
+    assert space.unrecorded(ProjectRecord(**plan, complexity=6, metadata={"rows": 1e6})) == {"meta:features"}
+    assert space.unrecorded(ProjectRecord(**plan, complexity=None, metadata={"rows": "many", "features": 12})) \
+        == {"meta:rows", "complexity"}
