@@ -26,13 +26,16 @@ built once; `--vector-path per-batch` writes them with the index in place).
 - `first_call_ms`: the first call (snapshot build; fusion learning on a small graph), apart, then
   `settle_ms`: waiting for the background work it started (fusion learning on a large graph);
 - `after_write_ms`: the first call after an `updateProject` mutation, `--writes` times;
+- `during_rebuild` (`--during-rebuild`): point reads and `similarProjects` back to back, idle,
+  then while the snapshot rebuild one more write starts runs (in the background above
+  MAESTRO_SIMILARITY_SYNC_REBUILD_MAX projects), with p95/p99 during over idle;
 - `semantic_recall_at_10`: the service's semantic candidates for a stored project (what the
   served answer fuses) against exact top-10 by numpy over the same vectors (tie-aware), with the
   statement used (exact below MAESTRO_EMBEDDING_EXACT_MAX_NODES, else HNSW); with real vectors,
   `spec_semantic_recall_at_10` does the same for the unsaved specs.
 
     .venv/bin/python bench/similarity_speed.py [--projects 100000] [--queries 200] [--writes 5]
-        [--exact-max-nodes N] [--org-size 5000] [--vector-path bulk|per-batch]
+        [--exact-max-nodes N] [--org-size 5000] [--vector-path bulk|per-batch] [--during-rebuild]
 """
 
 from __future__ import annotations
@@ -64,6 +67,7 @@ from maestro_graph.store.falkordb import FalkorDBStore
 
 SIMILAR = """query($id: ID, $spec: ProjectSpecInput) { similarProjects(projectId: $id, spec: $spec, k: 10) {
   edges { score reasons breakdown { semantic lexical graph } node { id name } } } }"""
+POINT = "query($id: ID!) { project(id: $id) { id name problemClass complexityScore status } }"
 UPDATE = """mutation($id: ID!, $d: String!) { updateProject(id: $id, input: {description: $d}) {
   ... on Project { id } ... on MutationError { code message } } }"""
 
@@ -122,7 +126,7 @@ async def timed(client: httpx.AsyncClient, query: str, variables: dict[str, Any]
 
 async def measure(server: Any, projects: int, queries: int, writes: int, clusters: int,
                   exact_max: int | None, org_size: int, vector_path: str, profile: bool,
-                  source: str) -> dict[str, Any]:
+                  source: str, during_rebuild: bool = False) -> dict[str, Any]:
     # A long request budget: the old code's first call took longer than the 10 s default (it is reported).
     settings = Settings(_env_file=None, embedding_background=False, request_timeout_s=300,  # type: ignore[call-arg]
                         secret_key="bench-only-secret")
@@ -215,6 +219,8 @@ async def measure(server: Any, projects: int, queries: int, writes: int, cluster
                 await timed(client, UPDATE, {"id": ids[w], "d": f"{specs[w]['description']} (revised {w})"})
                 after.append(await timed(client, SIMILAR, {"id": ids[rng.randrange(len(ids))]}))
             out["after_write"] = summary(after) if after else None
+            if during_rebuild:
+                out["during_rebuild"] = await while_rebuilding(client, sim, store.graph, ids, rng)
 
         from maestro_graph.similarity import service
 
@@ -248,6 +254,31 @@ async def measure(server: Any, projects: int, queries: int, writes: int, cluster
                        "exact_max_nodes": settings.embedding_exact_max_nodes,
                        "org_size": org_size, "vector_path": vector_path, "generate_s": round(generate_s, 1),
                        "import_s": round(import_s, 1), "vectors_s": round(vectors_s, 1)}, "results": out}
+
+
+async def while_rebuilding(client: httpx.AsyncClient, sim: Any, graph: str, ids: list[str],
+                           rng: random.Random) -> dict[str, Any]:
+    """Point reads and `similarProjects` back to back, idle and then while the rebuild one write
+    starts runs (a large graph rebuilds in the background, beside requests: quiet_build.py)."""
+    def draw() -> dict[str, str]:
+        return {"id": ids[rng.randrange(len(ids))]}
+
+    idle_similar = [await timed(client, SIMILAR, draw()) for _ in range(150)]
+    idle_point = [await timed(client, POINT, draw()) for _ in range(150)]
+    await timed(client, UPDATE, {"id": ids[1], "d": "revised while measuring a rebuild"})
+    started = time.perf_counter()
+    await timed(client, SIMILAR, draw())  # answered from the last snapshot; the rebuild starts
+    rebuild = asyncio.ensure_future(sim.cache.settled(graph))
+    similar, point = [], []
+    while not rebuild.done():
+        similar.append(await timed(client, SIMILAR, draw()))
+        point.append(await timed(client, POINT, draw()))
+    out = {"rebuild_s": round(time.perf_counter() - started, 1), "idle_similar": summary(idle_similar),
+           "during_similar": summary(similar), "idle_point": summary(idle_point), "during_point": summary(point)}
+    for kind in ("similar", "point"):
+        for q in ("p95_ms", "p99_ms"):
+            out[f"{kind}_{q[:3]}_during_over_idle"] = round(out[f"during_{kind}"][q] / out[f"idle_{kind}"][q], 2)
+    return out
 
 
 async def write_vectors(store: Any, ids: list[str], data: np.ndarray, vector_path: str) -> None:
@@ -323,10 +354,12 @@ def main() -> None:
                         help="data directory kept after the run; a later run with the same inputs skips the set-up")
     parser.add_argument("--profile", action="store_true",
                         help="after the timed calls, 50 more under cProfile with store statements timed by name")
+    parser.add_argument("--during-rebuild", action="store_true",
+                        help="after the writes: reads timed idle, then while one write's snapshot rebuild runs")
     args = parser.parse_args()
     harness.run(lambda server: measure(server, args.projects, args.queries, args.writes, args.clusters,
                                        args.exact_max_nodes, args.org_size, args.vector_path, args.profile,
-                                       args.vectors),
+                                       args.vectors, during_rebuild=args.during_rebuild),
                 keep=args.keep)
 
 

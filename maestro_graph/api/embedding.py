@@ -124,7 +124,7 @@ async def embedding_runtime(store: GraphStore, settings: Settings) -> AsyncItera
             return
         worker = EmbeddingWorker(store, make_background_encoder(settings) or encoder,
                                  queue_size=settings.embedding_queue_size, batch_size=settings.embedding_batch_size,
-                                 on_embedded=similarity.cache.changed)
+                                 on_embedded=similarity.vectors_written)
         async with worker:
             yield EmbeddingRuntime(similarity, worker, warmup)
     finally:

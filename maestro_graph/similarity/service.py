@@ -65,6 +65,13 @@ class Similarity:
         self.without_vectors[key] = (generation, time.monotonic())
         return False
 
+    def vectors_written(self, graph: str) -> None:
+        """After the background worker stored vectors: "no vectors" is no longer known. The
+        snapshot stays (it holds no vector): re-reading a 100k graph after every embedded batch
+        kept a rebuild running for as long as embedding did (quiet_build.py has its cost)."""
+        for key in [k for k in self.without_vectors if k[0] == graph]:
+            del self.without_vectors[key]
+
     async def query_vector(self, store: GraphStore, label: str, text: str) -> list[float] | None:
         """`text`'s vector to compare with `label` nodes; None without a model or without any such
         node holding a vector (semantic evidence then drops out)."""

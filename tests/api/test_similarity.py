@@ -207,7 +207,7 @@ async def test_no_read_ever_returns_a_vector(graph: Api) -> None:
                          ("project_neighbours_exact", {"id": "p:fraud", "vector": None, "k": 5}),
                          ("project_neighbours_ann", {"id": "p:fraud", "vector": None, "k": 5}),
                          ("search_artifacts_by_ids", {"ids": ["a:guard"], "type": None, "tags": [], "minImpact": None}),
-                         ("embedding_any", {}), ("similarity_projects_page", {"after": "", "limit": 10}),
+                         ("embedding_any", {}), ("similarity_projects_page", {"skip": 0, "limit": 10}),
                          ("vector_search", None)]:
         if name == "vector_search":
             rows = [{"node": n, "score": s} for n, s in await store.vector_search("Project", "embedding", [0.05] * 384, 3)]
@@ -346,6 +346,68 @@ async def test_the_snapshot_reads_projects_page_by_page_in_id_order(graph: Api) 
     assert {a["id"] for a in fraud["artifacts"]} == {"a:txn", "a:guard", "a:gbm"} and set(fraud["people"]) == {"u:ada", "u:bo"}
     for page in (1, 2, 5, 6):
         assert await read_projects(graph.store, page=page) == whole
+
+
+async def test_a_replaced_snapshot_is_freed_without_the_collector(graph: Api) -> None:
+    """A large snapshot is frozen out of the cyclic collector's sight (maestro_graph/quiet_build.py), so
+    only reference counting can free it when a rebuild replaces it: a cycle in it would keep
+    every replaced snapshot (hundreds of MB at 100k projects) for the life of the process."""
+    import gc
+    import weakref
+
+    from maestro_graph.similarity.snapshot import Snapshot, read_projects
+
+    rows = await read_projects(graph.store)
+    gc.disable()
+    try:
+        snap = Snapshot.build(rows, 0)
+        parts = [weakref.ref(x) for x in (snap, snap.lexical, snap.lexical.vectorizer, snap.graph, snap.projects[0])]
+        del snap
+        assert [p() for p in parts] == [None] * len(parts)
+    finally:
+        gc.enable()
+
+
+def test_a_quiet_build_restores_the_process_settings_when_the_last_builder_leaves() -> None:
+    import gc
+    import sys
+
+    from maestro_graph import quiet_build
+
+    before = (gc.get_threshold(), sys.getswitchinterval())
+    first, second = quiet_build.quietly(), quiet_build.quietly()
+    first.__enter__()
+    second.__enter__()  # two snapshots building at once
+    during = (gc.get_threshold()[0], sys.getswitchinterval())
+    assert during == (quiet_build.YOUNG_ALLOCATIONS, quiet_build.SWITCH_INTERVAL_S)
+    first.__exit__(None, None, None)  # the first to finish must not cut the other's short
+    assert (gc.get_threshold()[0], sys.getswitchinterval()) == during
+    second.__exit__(None, None, None)
+    assert (gc.get_threshold(), sys.getswitchinterval()) == before
+    rows = [{"id": str(i)} for i in range(2_500)]
+    quiet_build.release(rows)
+    assert rows == []
+
+
+async def test_vectors_the_worker_stores_are_used_at_once_without_re_reading_every_project(api: Api) -> None:
+    """Before any vector a search is not encoded, and "no vectors" is remembered; the worker's
+    first vectors end that memory. They do not rebuild the snapshot: it holds no vector, and at
+    100k projects each rebuild re-read every project for ~25 s (quiet_build.py)."""
+    await load(api.store, catalogue())
+    sim = api.app.state.embedding.similarity
+    lexical = await gql(api.client, SEARCH, q="fraud detection")
+    assert not [r for e in lexical["searchArtifacts"]["edges"] for r in e["reasons"] if r.startswith("similar meaning")]
+    await gql(api.client, SIMILAR, id="p:fraud", k=3)
+    snap, generation = sim.cache._snapshots[api.store.graph], sim.cache.generations[api.store.graph]
+    worker = api.app.state.embedding.worker
+    for label, nodes in (("Artifact", [a[0] for a in ARTIFACTS]), ("Project", [p[0] for p in PROJECTS])):
+        for node_id in nodes:
+            worker.submit(label, node_id, api.store.graph)
+    await worker.drained()
+    semantic = await gql(api.client, SEARCH, q="fraud detection")
+    top = semantic["searchArtifacts"]["edges"][0]
+    assert top["node"]["id"] == "a:guard" and any(r.startswith("similar meaning") for r in top["reasons"])
+    assert sim.cache._snapshots[api.store.graph] is snap and sim.cache.generations[api.store.graph] == generation
 
 
 async def test_a_repeated_spec_text_is_not_encoded_again_and_the_memory_is_bounded(
