@@ -6,9 +6,9 @@ process). After a write through this process, a small graph's snapshot (up to `s
 projects) is rebuilt before answering: it is quick, and the answer reflects the write. A large
 graph's takes seconds (one store read of every project, a TF-IDF fit), so there, and whenever
 only `ttl_s` passed, the previous snapshot keeps answering while one rebuild runs in the
-background, and answers catch up when it lands; only a project the snapshot has never seen
-waits for a rebuild (`get(..., fresh=True)`). The first snapshot also imports scikit-learn and
-scipy (seconds): the API starts building it at start when the graph holds vectors.
+background, and answers catch up when it lands; a project the snapshot has never seen is read
+on its own and compared with the snapshot (service.py). The first snapshot also imports
+scikit-learn and scipy (seconds): the API starts building it at start when the graph holds vectors.
 """
 
 from __future__ import annotations
@@ -46,6 +46,14 @@ class ProjectFacts:
     people: frozenset[str]
     text: str
 
+    @classmethod
+    def from_row(cls, r: Mapping[str, Any]) -> ProjectFacts:
+        """From a row of `similarity_projects_page` (or `similarity_project`)."""
+        return cls(id=r["id"], name=r.get("name") or "", problem_class=r.get("problemClass") or "other",
+                   tags=frozenset(t.lower() for t in (r.get("tags") or [])),
+                   artifacts={a["id"]: a.get("name") or a["id"] for a in (r.get("artifacts") or [])},
+                   people=frozenset(r.get("people") or []), text=node_text("Project", r))
+
 
 @dataclass
 class Snapshot:
@@ -62,15 +70,7 @@ class Snapshot:
 
     @classmethod
     def build(cls, rows: Sequence[Mapping[str, Any]], generation: int) -> Snapshot:
-        projects = [
-            ProjectFacts(
-                id=r["id"], name=r.get("name") or "", problem_class=r.get("problemClass") or "other",
-                tags=frozenset(t.lower() for t in (r.get("tags") or [])),
-                artifacts={a["id"]: a.get("name") or a["id"] for a in (r.get("artifacts") or [])},
-                people=frozenset(r.get("people") or []), text=node_text("Project", r),
-            )
-            for r in rows
-        ]
+        projects = [ProjectFacts.from_row(r) for r in rows]
         graph = GraphIndex([p.artifacts.keys() for p in projects], [p.people for p in projects],
                            [p.tags for p in projects], [p.problem_class for p in projects])
         snap = cls(projects, time.monotonic(), generation, LexicalIndex([p.text for p in projects]), graph)
@@ -132,15 +132,15 @@ class SnapshotCache:
         most 1 / TTL_BUILD_FACTOR of the time goes to rebuilds that no local write asked for."""
         return max(self.ttl_s, TTL_BUILD_FACTOR * snap.build_s)
 
-    async def get(self, store: GraphStore, *, fresh: bool = False) -> Snapshot:
-        """The graph's snapshot; `fresh` waits for one that includes every write made so far."""
+    async def get(self, store: GraphStore) -> Snapshot:
+        """The graph's snapshot (see the module docstring for when it is rebuilt, and how)."""
         graph = store.graph
         snap = self._snapshots.get(graph)
         if self._current(snap, graph):
             assert snap is not None
             return snap
         written = snap is not None and snap.generation != self.generations[graph]  # else only older than ttl_s
-        if snap is None or fresh or (written and len(snap) <= self.sync_max):
+        if snap is None or (written and len(snap) <= self.sync_max):
             for _ in range(3):  # a rebuild already in flight may predate the last write: then one more
                 snap = await asyncio.shield(self._rebuild(store))
                 if self._current(snap, graph):

@@ -48,7 +48,7 @@ USED = frozenset({
     "artifact_count", "artifact_neighbours_ann", "artifact_neighbours_exact", "artifact_vector_any", "embedding_any",
     "embedding_state_artifacts", "project_vector_any",
     "embedding_state_projects", "project_neighbours_ann", "project_neighbours_exact", "project_semantic_scores",
-    "search_artifacts_by_ids", "set_artifact_embeddings", "similarity_projects_page",
+    "search_artifacts_by_ids", "set_artifact_embeddings", "similarity_project", "similarity_projects_page",
     # bulk vector loads: vectors written without the index, the index built once after (embed/bulk.py)
     "drop_project_vector_index", "create_project_vector_index", "drop_artifact_vector_index",
     "create_artifact_vector_index", "vector_index_states", "vector_index_options",

@@ -308,11 +308,32 @@ async def test_a_large_graph_answers_from_the_last_snapshot_while_one_rebuild_ru
         after = await gql(big.client, SIMILAR, id="p:fraud", k=5)
         churn = next(e for e in after["similarProjects"]["edges"] if e["node"]["id"] == "p:churn")
         assert "shares 3 artifacts: charge-guard, gbm-template, transaction-features" in churn["reasons"]
-        # a project the snapshot has never seen waits for a rebuild instead of being NOT_FOUND
+        # a project the snapshot has never seen is answered at once from its own facts, not NOT_FOUND
         await gql(big.client, 'mutation { createProject(input: {id: "p:new", name: "card fraud radar", '
                               'description: "detect fraudulent card transactions"}) { ... on Project { id } } }')
         fresh = await gql(big.client, SIMILAR, id="p:new", k=2)
         assert {e["node"]["id"] for e in fresh["similarProjects"]["edges"]} == {"p:fraud", "p:chargeback"}
+
+
+async def test_a_project_another_process_added_is_compared_at_once_and_then_joins_the_candidates(graph: Api) -> None:
+    """An import by another process does not bump this process's snapshot: the project is read on
+    its own and compared with the snapshot as it is (never a rebuild inside the request: ~27 s at
+    100k projects), and the snapshot is marked out of date, so the next answer can name it."""
+    from maestro_graph.similarity import service
+
+    sim = graph.app.state.embedding.similarity
+    await gql(graph.client, SIMILAR, id="p:fraud", k=3)  # the snapshot is built and current
+    snap = sim.cache._snapshots[graph.store.graph]
+    await load(graph.store, [{"kind": "project", "id": "p:radar", "name": "card fraud radar",
+                              "description": "detect fraudulent card transactions", "problemClass": "classification",
+                              "tags": ["fraud", "payments"]},
+                             {"kind": "usage", "project": "p:radar", "artifact": "a:txn"}])
+    fresh = await service.similar_projects(graph.store, sim, project_id="p:radar", spec=None, k=3)
+    assert sim.cache._snapshots[graph.store.graph] is snap  # answered from the snapshot as it was
+    fraud = next(f for f in fresh if f.id == "p:fraud")  # it used the same artifact
+    assert "shares 1 artifact: transaction-features" in fraud.reasons and "p:radar" not in [f.id for f in fresh]
+    others = await gql(graph.client, SIMILAR, id="p:fraud", k=10)  # small graph: rebuilt before answering
+    assert "p:radar" in [e["node"]["id"] for e in others["similarProjects"]["edges"]]
 
 
 async def test_the_query_encoder_warms_up_at_start_when_the_graph_holds_vectors(graph: Api) -> None:
