@@ -104,13 +104,10 @@ class ServedModel:
         # across versions, the need does not), so the reason counts it that way too: "0 of your 10
         # most similar projects used it" on the top pick, a newer version of what 6 of them used,
         # would explain nothing.
-        if len(family_users) > len(users):
-            won = sum(1 for i in family_users if cat.success[i])
-            reasons = [f"{len(family_users)} of your {len(top)} most similar projects used {name} "
-                       f"({len(users)} this version); {won} of them succeeded"]
-        else:
-            won = sum(1 for i in users if cat.success[i])
-            reasons = [f"{len(users)} of your {len(top)} most similar projects used it; {won} of them succeeded"]
+        counted, what = (family_users, f"{name} ({len(users)} this version)") if len(family_users) > len(users) \
+            else (users, "it")
+        won = sum(1 for i in counted if cat.success[i])
+        reasons = [f"{len(counted)} of your {len(top)} most similar projects used {what}; {won} of them succeeded"]
         reasons.append(f"used by {int(sig[1])} earlier projects of class {project.problem_class} ({int(sig[0])} in all)")
         if len(versions) > 1 and cat.vrank[j] == 0:
             reasons.append(f"the newest of the {len(versions)} versions of {name}")

@@ -244,18 +244,21 @@ PROBLEM_SUBCLASSES: dict[str, ProblemClass] = {
 }
 
 
+def _name(value: Any, field: str) -> tuple[str, str]:
+    """(the name as given, trimmed; its key: lower case, spaces and hyphens as underscores)."""
+    text = check_text(value.value if isinstance(value, Enum) else value, field, max_len=64)
+    assert text is not None
+    return text, re.sub(r"[\s\-]+", "_", text.lower())
+
+
 def classify_problem(value: Any, field: str = "problemClass") -> tuple[str, str | None]:
     """(enum value, original name or None): an unknown name is OTHER with the original kept, never an error.
 
     Names are matched case-insensitively with spaces and hyphens read as underscores.
     """
-    if isinstance(value, Enum):
-        value = value.value
     if value is None:
         return ProblemClass.OTHER.value, None
-    text = check_text(value, field, max_len=64)
-    assert text is not None
-    norm = re.sub(r"[\s\-]+", "_", text.lower())
+    text, norm = _name(value, field)
     if norm in {c.value for c in ProblemClass}:
         return norm, None if norm == text else text
     mapped = PROBLEM_SUBCLASSES.get(norm, ProblemClass.OTHER)
@@ -300,16 +303,10 @@ ARTIFACT_TYPE_NAMES: dict[str, ArtifactType] = {
 }
 
 
-def _name_key(value: Any, field: str) -> str:
-    text = check_text(value.value if isinstance(value, Enum) else value, field, max_len=64)
-    assert text is not None
-    return re.sub(r"[\s\-]+", "_", text.lower())
-
-
 def read_status(value: Any, field: str = "status") -> str:
     """A project's state from the words sources use ("In progress", "done", "canceled"), any case.
     An unknown word is refused: a wrong state would mislabel the project for learning."""
-    key = _name_key(value, field)
+    key = _name(value, field)[1]
     if key in STATUS_NAMES:
         return STATUS_NAMES[key].value
     hint = ": it is an outcome; use status completed with outcome.success false" if key == "failed" else ""
@@ -321,7 +318,7 @@ def classify_artifact_type(value: Any, field: str = "artifactType") -> tuple[str
     """(enum value, the source's own name when it is not one we know, else None); missing is "other"."""
     if value is None:
         return ArtifactType.OTHER.value, None
-    key = _name_key(value, field)
+    text, key = _name(value, field)
     if key in ARTIFACT_TYPE_NAMES:
         return ARTIFACT_TYPE_NAMES[key].value, None
-    return ArtifactType.OTHER.value, str(value.value if isinstance(value, Enum) else value).strip()
+    return ArtifactType.OTHER.value, text
